@@ -1,0 +1,50 @@
+"""Run a council's spiders in this process: its minutes platform, then its roster page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from pipeline.paths import staging_dir
+from pipeline.registry import Council, find_council
+
+PLATFORM_SPIDERS = {"discussnet": "discussnet"}
+
+
+def spiders_for(council: Council) -> list[str]:
+    names = []
+    if council.platform in PLATFORM_SPIDERS:
+        names.append(PLATFORM_SPIDERS[council.platform])
+    if council.roster_url:
+        names.append("roster")
+    return names
+
+
+def crawl(council_key: str, *, base_url: str | None = None, cache: bool = True,
+          settings: dict | None = None, **spider_args) -> list[dict]:
+    """Crawl one council; return the run manifests (run.json) the spiders wrote."""
+    council = find_council(council_key)
+    names = spiders_for(council)
+    if not names:
+        raise ValueError(f"{council.name}: no spider for platform {council.platform!r} yet")
+    s = Settings()
+    s.setmodule("crawler.settings", priority="project")
+    s.set("HTTPCACHE_ENABLED", cache, priority="cmdline")
+    for k, v in (settings or {}).items():
+        s.set(k, v, priority="cmdline")
+    before = set(_runs(council.code))
+    process = CrawlerProcess(s, install_root_handler=True)
+    for name in names:
+        args = dict(spider_args) if name != "roster" else {}
+        process.crawl(name, council=council.code, base_url=base_url, **args)
+    process.start()
+    return [json.loads((d / "run.json").read_text()) for d in sorted(set(_runs(council.code)) - before)
+            if (d / "run.json").exists()]
+
+
+def _runs(code: str) -> list[Path]:
+    root = staging_dir() / code
+    return [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else []

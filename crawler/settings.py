@@ -1,0 +1,26 @@
+"""Scrapy settings: polite by default. Councils' servers are small; we are guests."""
+
+from pipeline.paths import httpcache_dir
+
+BOT_NAME = "oshigiin"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "oshigiin/0.1 (+https://github.com/oshigiin/oshigiin; council minutes for residents)"
+ROBOTSTXT_OBEY = True
+# About one request per second per host, one at a time.
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 3
+
+# Development never hammers a council site: responses are cached on disk. `oshigiin crawl
+# --no-cache` (and the demo, which is served locally) turn it off.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_DIR = str(httpcache_dir())
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
+
+ITEM_PIPELINES = {"crawler.pipelines.StagingWriter": 100}
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,85 @@
+"""What every council spider shares: the council from the registry, failure records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.items import FailureItem
+from crawler.parsers.discussnet import ParseError
+from pipeline.registry import find_council
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def request_body(request: scrapy.Request) -> str | None:
+    return request.body.decode("utf-8", "replace") if request.body else None
+
+
+class CouncilSpider(scrapy.Spider):
+    """`scrapy crawl <platform> -a council=131121` (code or name, as in data/councils.toml).
+
+    `-a base_url=…` points the spider at another host serving the same platform: the demo
+    server on a free port, or a local replay of recorded pages.
+    """
+
+    platform: str | None = None  # None: not tied to a minutes platform (rosters)
+
+    def __init__(self, council: str, base_url: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.council = find_council(council)
+        if self.platform and self.council.platform != self.platform:
+            raise ValueError(
+                f"{self.council.name} publishes on {self.council.platform!r}, not {self.platform!r}"
+            )
+        self.base_url = (base_url or self.council.base_url or "").rstrip("/") + "/"
+        if self.platform and self.base_url == "/":
+            raise ValueError(f"{self.council.name}: no base_url in the registry; pass -a base_url=…")
+        # Only a server we run ourselves (the demo) is crawled faster than the polite default.
+        if self.council.download_delay is not None:
+            self.download_delay = self.council.download_delay
+
+    def on_council_host(self, url: str) -> str:
+        """A registry URL moved to the -a base_url host (the demo server runs on any port)."""
+        registered = (self.council.base_url or "").rstrip("/") + "/"
+        if registered != "/" and url.startswith(registered):
+            return self.base_url + url[len(registered):]
+        return url
+
+    @property
+    def council_id(self) -> str:
+        return self.council.code
+
+    def failure(self, response: scrapy.http.Response, outcome: str, reason: str) -> FailureItem:
+        return FailureItem(
+            council_id=self.council_id, url=response.url, method=response.request.method,
+            request_body=request_body(response.request), status=response.status, outcome=outcome,
+            reason=reason, fetched_at=utcnow(), body=response.body,
+        )
+
+    def parse_failed(self, response: scrapy.http.Response, exc: Exception) -> FailureItem:
+        self.logger.warning("parse failed: %s %s: %s", response.request.method, response.url, exc)
+        self.crawler.stats.inc_value("oshigiin/parse_error")
+        return self.failure(response, "parse_error", f"{type(exc).__name__}: {exc}")
+
+    def on_error(self, failure: Failure):
+        """Requests that never produced a usable response (after Scrapy's retries)."""
+        request = failure.request
+        if failure.check(HttpError):
+            response = failure.value.response
+            yield self.failure(response, "http_error", f"HTTP {response.status}")
+            return
+        self.crawler.stats.inc_value("oshigiin/network_error")
+        yield FailureItem(
+            council_id=self.council_id, url=request.url, method=request.method,
+            request_body=request_body(request), status=None, outcome="network_error",
+            reason=f"{failure.type.__name__}: {failure.getErrorMessage()}", fetched_at=utcnow(),
+        )
+
+
+PARSE_ERRORS = (ParseError, KeyError, ValueError, TypeError)

@@ -1,0 +1,1 @@
+"""oshigiin (推し議員): follow local councillors. The command-line interface lives in cli.py."""

@@ -1,0 +1,3 @@
+from oshigiin.cli import main
+
+main()

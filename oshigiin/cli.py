@@ -1,0 +1,227 @@
+"""The `oshigiin` command: one small function per verb over the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from pipeline.paths import REPO, db_path
+
+
+class Failure(click.ClickException):
+    """A library error, shown to the user as one plain line."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """推し議員 — council minutes crawled, linked and searchable.
+
+    \b
+    Example:
+        oshigiin demo build        # crawl the demo council into data/oshigiin.duckdb
+        oshigiin dashboard         # open it in the browser
+    """
+
+
+@main.command()
+def councils():
+    """List the councils in the registry (data/councils.toml) and whether they can be crawled.
+
+    \b
+    Example:
+        oshigiin councils
+    """
+    from crawler.run import spiders_for
+    from pipeline.registry import load_registry
+
+    for c in load_registry():
+        ready = "crawlable" if spiders_for(c) and c.base_url and (c.tenant or c.platform != "discussnet") \
+            else "not yet"
+        click.echo(f"{c.code:<8}{c.name:<8}{(c.platform or '独自'):<15}{ready:<10}{c.base_url or ''}")
+
+
+@main.command()
+@click.argument("council")
+@click.option("--base-url", help="Crawl this host instead of the registry's (a local replay or the demo).")
+@click.option("--no-cache", is_flag=True, help="Bypass Scrapy's HTTP cache.")
+@click.option("--years", help="Only these view years, comma-separated (DiscussNet).")
+@click.option("--council-ids", help="Only these platform 会議 ids, comma-separated (DiscussNet).")
+@click.option("--load/--no-load", default=True, show_default=True, help="Load into the database afterwards.")
+@click.option("--db", type=click.Path(path_type=Path), help="Database to load into.")
+def crawl(council, base_url, no_cache, years, council_ids, load, db):
+    """Crawl one council's minutes (and roster), then load them.
+
+    COUNCIL is a 全国地方公共団体コード or a name from the registry.
+
+    \b
+    Example:
+        oshigiin crawl 131075 --years 2024
+        oshigiin crawl demo --base-url http://127.0.0.1:8765/
+    """
+    from crawler.run import crawl as run_crawl
+    from pipeline.registry import UnknownCouncil, find_council
+
+    try:
+        council_obj = find_council(council)
+        args = {k: v for k, v in (("years", years), ("council_ids", council_ids)) if v}
+        started = time.monotonic()
+        runs = run_crawl(council, base_url=base_url, cache=not no_cache, **args)
+    except (UnknownCouncil, ValueError) as exc:
+        raise Failure(str(exc)) from exc
+    for run in runs:
+        click.echo(f"{run['spider']}: {run['meetings']} meetings, {run['speeches']} speeches, "
+                   f"{run['members']} members, {run['failures']} failures ({run['finish_reason']})")
+    click.echo(f"crawl: {time.monotonic() - started:.1f}s")
+    if load:
+        _load([council_obj.code], db)
+
+
+@main.command("load")
+@click.argument("councils", nargs=-1, required=True)
+@click.option("--db", type=click.Path(path_type=Path), help="Database to publish (default data/oshigiin.duckdb).")
+def load_cmd(councils, db):
+    """Load the staged crawls of COUNCILS into the database and publish it atomically.
+
+    \b
+    Example:
+        oshigiin load demo
+    """
+    from pipeline.registry import find_council
+
+    _load([find_council(c).code for c in councils], db)
+
+
+def _load(codes: list[str], db: Path | None) -> None:
+    from pipeline.load import NothingToLoad, load
+
+    started = time.monotonic()
+    try:
+        report = load(codes, db)
+    except NothingToLoad as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(report.summary())
+    click.echo(f"load: {time.monotonic() - started:.1f}s")
+
+
+@main.group()
+def demo():
+    """The fictional demo council (架空区): generate, serve, crawl."""
+
+
+@demo.command("build")
+@click.option("--speeches", default=5000, show_default=True, help="Size of the generated council.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")
+@click.option("--if-missing", is_flag=True, help="Do nothing when the database already exists.")
+def demo_build(speeches, seed, db, if_missing):
+    """Serve the demo council on 127.0.0.1, crawl it with the real spider, load it.
+
+    \b
+    Example:
+        oshigiin demo build --speeches 20000
+    """
+    from demo.build import build
+
+    target = Path(db or db_path())
+    if if_missing and target.exists():
+        click.echo(f"{target} exists; not rebuilding")
+        return
+    for line in build(speeches=speeches, seed=seed, db=target):
+        click.echo(line)
+
+
+@demo.command("serve")
+@click.option("--port", default=8765, show_default=True)
+@click.option("--speeches", default=5000, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+def demo_serve(port, speeches, seed):
+    """Serve the demo council's DiscussNet API in the foreground.
+
+    \b
+    Example:
+        oshigiin demo serve --port 8765
+    """
+    from demo.generator import DemoCouncil
+    from demo.server import DiscussNetServer
+
+    server = DiscussNetServer(DemoCouncil(speeches=speeches, seed=seed), port=port)
+    server.start()
+    click.echo(f"serving 架空区 (demo) at {server.url}  — Ctrl-C to stop")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+@main.command()
+@click.option("--port", default=lambda: int(os.environ.get("PORT", 8501)), show_default="8501 or $PORT")
+@click.option("--db", type=click.Path(path_type=Path), help="Database to show.")
+def dashboard(port, db):
+    """Start the Streamlit dashboard on 127.0.0.1.
+
+    \b
+    Example:
+        PORT=8600 oshigiin dashboard
+    """
+    target = Path(db or db_path())
+    if not target.exists():
+        raise Failure(f"{target} does not exist: run `oshigiin demo build` (or `make run`) first")
+    os.environ["OSHIGIIN_DB"] = str(target)
+    click.echo(f"dashboard: http://127.0.0.1:{port}/")
+    sys.stdout.flush()
+    os.execvp(sys.executable, [
+        sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ])
+
+
+PAGE_KINDS = {
+    ("discussnet", "tenant-js"): "parse_tenant_js",
+    ("discussnet", "councils"): "parse_councils",
+    ("discussnet", "schedules"): "parse_schedules",
+    ("discussnet", "minute"): "parse_minute",
+    ("roster", "page"): "parse_roster",
+}
+
+
+@main.command("parse-page")
+@click.argument("platform", type=click.Choice(sorted({p for p, _ in PAGE_KINDS})))
+@click.argument("kind")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def parse_page(platform, kind, file):
+    """Parse one saved page and print its records as JSON lines.
+
+    \b
+    Kinds: discussnet tenant-js | councils | schedules | minute; roster page.
+    Example:
+        oshigiin parse-page discussnet minute minute.json
+    """
+    import dataclasses
+    import importlib
+
+    fn_name = PAGE_KINDS.get((platform, kind))
+    if not fn_name:
+        kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
+        raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
+    module = importlib.import_module(f"crawler.parsers.{platform}")
+    body = file.read_bytes()
+    try:
+        result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
+    except ValueError as exc:
+        raise Failure(f"{file}: {exc}") from exc
+    if isinstance(result, dict) and "speeches" in result:
+        records = [{"attendance": result["attendance"]}, *result["speeches"]]
+    elif isinstance(result, list):
+        records = result
+    else:
+        records = [{"value": result}]
+    for r in records:
+        r = dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r
+        click.echo(json.dumps(r, ensure_ascii=False, default=str))

@@ -1,0 +1,318 @@
+"""Staging files → the published DuckDB database, in bulk, idempotently and atomically.
+
+1. read every staging run of the councils being loaded (DuckDB read_json; a line cut short
+   by a killed crawl is skipped), keeping the newest fetch of each sitting;
+2. derive: normalised text and names, stable IDs, content hashes, speaker → member;
+3. build a copy of the published database and upsert into it, counting insert / update /
+   noop by content hash (fetched_at is provenance, not content: a re-crawl of unchanged
+   minutes is a noop and keeps the first fetch time);
+4. publish the copy by rename. A reader never sees a half-loaded file; a killed load leaves
+   the previous database in place; a load that changes nothing publishes nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipeline.db import SCHEMA, register_functions
+from pipeline.paths import db_path, staging_dir
+from pipeline.registry import find_council
+
+SPEECH = (
+    "STRUCT(ext_minute_id VARCHAR, seq INTEGER, speaker_raw VARCHAR, speaker_name VARCHAR, "
+    "speaker_role VARCHAR, seat INTEGER, kind VARCHAR, text VARCHAR, source_url VARCHAR)[]"
+)
+MEETING_COLUMNS = {
+    "council_id": "VARCHAR", "platform": "VARCHAR", "ext_council_id": "VARCHAR",
+    "ext_schedule_id": "VARCHAR", "title": "VARCHAR", "kind": "VARCHAR", "session": "VARCHAR",
+    "committee": "VARCHAR", "date": "DATE", "number": "INTEGER", "source_url": "VARCHAR",
+    "api_url": "VARCHAR", "fetched_at": "TIMESTAMPTZ", "speeches": SPEECH,
+    "attendance": "STRUCT(seat INTEGER, name VARCHAR, status VARCHAR)[]",
+}
+MEMBER_COLUMNS = {
+    "council_id": "VARCHAR", "name": "VARCHAR", "kana": "VARCHAR", "faction": "VARCHAR",
+    "seat": "INTEGER", "source_url": "VARCHAR", "fetched_at": "TIMESTAMPTZ",
+}
+FETCH_COLUMNS = {
+    "run_id": "VARCHAR", "council_id": "VARCHAR", "spider": "VARCHAR", "url": "VARCHAR",
+    "method": "VARCHAR", "request_body": "VARCHAR", "status": "INTEGER", "outcome": "VARCHAR",
+    "reason": "VARCHAR", "archive_path": "VARCHAR", "fetched_at": "TIMESTAMPTZ",
+}
+# Upserted tables, their keys, and which stage view feeds them. attendance and memberships
+# belong to their meeting / person and are replaced with them.
+TABLES = ("councils", "meetings", "speeches", "people", "organizations", "memberships")
+KEYS = {"councils": "council_id", "meetings": "meeting_id", "speeches": "speech_id", "people": "person_id",
+        "organizations": "organization_id", "memberships": "membership_id"}
+
+
+class NothingToLoad(RuntimeError):
+    pass
+
+
+@dataclass
+class LoadReport:
+    db: Path
+    published: bool = False
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [f"{'table':<14}{'insert':>9}{'update':>9}{'noop':>9}{'delete':>9}"]
+        for table, c in self.counts.items():
+            lines.append(f"{table:<14}{c['insert']:>9}{c['update']:>9}{c['noop']:>9}{c['delete']:>9}")
+        lines.append(f"published: {self.db}" if self.published else "no changes: nothing published")
+        return "\n".join(lines)
+
+
+def _ndjson(council_dirs: list[Path], name: str) -> list[str]:
+    return sorted(str(p) for d in council_dirs for p in d.glob(f"*/{name}.ndjson") if p.stat().st_size)
+
+
+def _read_json(files: list[str], columns: dict[str, str]) -> str:
+    cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+    listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    return f"read_json({listing}, format='newline_delimited', columns={cols}, ignore_errors=true)"
+
+
+def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path) -> None:
+    """Create temp views stage_<table> holding what the staging files say now."""
+    dirs = [staging / c for c in council_ids if (staging / c).is_dir()]
+    meetings, members, fetches = (_ndjson(dirs, n) for n in ("meetings", "members", "fetch_log"))
+    if not meetings and not members:
+        raise NothingToLoad(f"no staging files for {', '.join(council_ids)} under {staging}")
+
+    empty_meetings = "SELECT * FROM (SELECT " + ", ".join(
+        f"NULL::{t} AS {c}" for c, t in MEETING_COLUMNS.items()) + ") WHERE false"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE raw_meetings AS
+        SELECT *, council_id || '-' || platform || '-' || ext_council_id || '-' || ext_schedule_id AS meeting_id
+        FROM {_read_json(meetings, MEETING_COLUMNS) if meetings else empty_meetings}
+        WHERE council_id IS NOT NULL AND ext_schedule_id IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY council_id, platform, ext_council_id, ext_schedule_id
+                                   ORDER BY fetched_at DESC) = 1
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_meetings AS
+        SELECT meeting_id, council_id, title, kind, session, committee, date, number,
+               ext_council_id, ext_schedule_id, source_url, fetched_at,
+               md5(concat_ws('|', title, kind, session, committee, date, number, source_url)) AS content_hash
+        FROM raw_meetings
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_speeches AS
+        WITH s AS (SELECT meeting_id, council_id, fetched_at, unnest(speeches) AS sp FROM raw_meetings)
+        SELECT meeting_id || '-' || sp.ext_minute_id AS speech_id, meeting_id, council_id, sp.seq AS seq,
+               sp.speaker_raw AS speaker_raw, sp.speaker_name AS speaker_name,
+               sp.speaker_role AS speaker_role, sp.seat AS seat, sp.kind AS kind,
+               coalesce(sp.text, '') AS text, fold(coalesce(sp.text, '')) AS text_norm,
+               sp.ext_minute_id AS ext_minute_id, sp.source_url AS source_url, fetched_at
+        FROM s
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_attendance AS
+        WITH a AS (SELECT meeting_id, council_id, source_url, fetched_at, unnest(attendance) AS at
+                   FROM raw_meetings)
+        SELECT meeting_id, council_id || ':' || name_key(at.name) AS person_id, at.name AS name,
+               at.seat AS seat, at.status AS status, source_url, fetched_at
+        FROM a
+        QUALIFY row_number() OVER (PARTITION BY meeting_id, person_id ORDER BY at.status DESC) = 1
+    """)
+    member_source = _read_json(members, MEMBER_COLUMNS) if members else (
+        "(SELECT NULL::VARCHAR AS council_id, NULL::VARCHAR AS name, NULL::VARCHAR AS kana, "
+        "NULL::VARCHAR AS faction, NULL::INTEGER AS seat, NULL::VARCHAR AS source_url, "
+        "NULL::TIMESTAMPTZ AS fetched_at WHERE false)")
+    # The newest roster row of each person; a member who left keeps their last known row.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE stage_roster AS
+        SELECT council_id || ':' || name_key(name) AS person_id, *,
+               fetched_at = max(fetched_at) OVER (PARTITION BY council_id) AS current
+        FROM {member_source}
+        WHERE name IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY council_id, name_key(name) ORDER BY fetched_at DESC) = 1
+    """)
+    # People: the roster first; anyone the minutes list as attending but the roster lacks too.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_people AS
+        WITH listed AS (
+            SELECT a.person_id, m.council_id, a.name, a.seat, a.source_url, a.fetched_at
+            FROM stage_attendance a JOIN raw_meetings m USING (meeting_id)
+            QUALIFY row_number() OVER (PARTITION BY a.person_id ORDER BY m.date DESC NULLS LAST,
+                                       a.fetched_at DESC) = 1
+        ), merged AS (
+            SELECT coalesce(r.person_id, l.person_id) AS person_id,
+                   coalesce(r.council_id, l.council_id) AS council_id,
+                   coalesce(r.name, l.name) AS name, r.kana AS kana, coalesce(r.seat, l.seat) AS seat,
+                   coalesce(r.source_url, l.source_url) AS source_url,
+                   coalesce(r.fetched_at, l.fetched_at) AS fetched_at
+            FROM stage_roster r FULL OUTER JOIN listed l ON r.person_id = l.person_id
+        )
+        SELECT person_id, council_id, name, name_key(name) AS name_norm, kana, seat, source_url, fetched_at,
+               md5(concat_ws('|', name, kana, seat, source_url)) AS content_hash
+        FROM merged
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_organizations AS
+        SELECT DISTINCT ON (organization_id) council_id || ':faction:' || name_key(faction) AS organization_id,
+               council_id, faction AS name, 'faction' AS classification, source_url, fetched_at,
+               md5(concat_ws('|', faction, source_url)) AS content_hash
+        FROM stage_roster WHERE faction IS NOT NULL AND current
+        ORDER BY organization_id, fetched_at DESC
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_memberships AS
+        SELECT person_id || '@' || council_id || ':faction:' || name_key(faction) AS membership_id,
+               person_id, council_id || ':faction:' || name_key(faction) AS organization_id,
+               'member' AS role, NULL::DATE AS start_date, NULL::DATE AS end_date, source_url, fetched_at,
+               md5(concat_ws('|', faction, source_url)) AS content_hash
+        FROM stage_roster WHERE faction IS NOT NULL AND current
+    """)
+    # Speaker → member: same council, same normalised name, and speaking as a member (no office,
+    # or a council office such as 議長 / 委員長 / 委員), so an executive who shares a member's
+    # name is never taken for them.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_speeches_resolved AS
+        SELECT s.* EXCLUDE (seat), p.person_id,
+               md5(concat_ws('|', s.seq, s.speaker_raw, s.speaker_name, s.speaker_role, s.kind, s.text,
+                             s.source_url, p.person_id)) AS content_hash
+        FROM stage_speeches s
+        LEFT JOIN stage_people p
+          ON p.council_id = s.council_id AND p.name_norm = name_key(s.speaker_name)
+         AND (s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)')
+    """)
+    councils = []
+    for code in council_ids:
+        c = find_council(code)
+        councils.append((c.code, c.name, c.prefecture, c.platform or "", c.base_url, c.tenant, c.fictional,
+                         c.source))
+    con.execute("CREATE OR REPLACE TEMP TABLE stage_councils (council_id VARCHAR, name VARCHAR, "
+                "prefecture VARCHAR, platform VARCHAR, base_url VARCHAR, tenant VARCHAR, "
+                "fictional BOOLEAN, source_url VARCHAR)")
+    con.executemany("INSERT INTO stage_councils VALUES (?, ?, ?, ?, ?, ?, ?, ?)", councils)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_councils_h AS
+        SELECT *, md5(concat_ws('|', name, prefecture, platform, base_url, tenant, fictional, source_url))
+               AS content_hash
+        FROM stage_councils WHERE council_id IN (SELECT council_id FROM raw_meetings
+                                                 UNION SELECT council_id FROM stage_roster)
+    """)
+    fetch_source = _read_json(fetches, FETCH_COLUMNS) if fetches else "(SELECT * FROM fetch_log WHERE false)"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_fetch_log AS SELECT * FROM {fetch_source}")
+
+
+STAGE = {"councils": "stage_councils_h", "meetings": "stage_meetings", "speeches": "stage_speeches_resolved",
+         "people": "stage_people", "organizations": "stage_organizations",
+         "memberships": "stage_memberships"}
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, scope: str) -> dict[str, int]:
+    """Insert new rows, replace changed ones, delete ones the source no longer has (within scope)."""
+    key, stage_table = KEYS[table], STAGE[table]
+    cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    select = ", ".join(f"s.{c}" for c in cols)
+    counts = dict(zip(("insert", "update", "noop"), con.execute(f"""
+        SELECT count(*) FILTER (WHERE t.{key} IS NULL),
+               count(*) FILTER (WHERE t.{key} IS NOT NULL AND t.content_hash <> s.content_hash),
+               count(*) FILTER (WHERE t.content_hash = s.content_hash)
+        FROM {stage_table} s LEFT JOIN {table} t ON t.{key} = s.{key}
+    """).fetchone(), strict=True))
+    counts["delete"] = con.execute(f"""
+        SELECT count(*) FROM {table} t WHERE {scope}
+        AND NOT EXISTS (SELECT 1 FROM {stage_table} s WHERE s.{key} = t.{key})
+    """).fetchone()[0]
+    if counts["delete"]:
+        con.execute(f"""DELETE FROM {table} t WHERE {scope}
+                        AND NOT EXISTS (SELECT 1 FROM {stage_table} s WHERE s.{key} = t.{key})""")
+    if counts["insert"] or counts["update"]:
+        con.execute(f"""
+            INSERT OR REPLACE INTO {table} ({", ".join(cols)})
+            SELECT {select} FROM {stage_table} s LEFT JOIN {table} t ON t.{key} = s.{key}
+            WHERE t.{key} IS NULL OR t.content_hash <> s.content_hash
+        """)
+    return counts
+
+
+# What a load of some councils may delete: rows of those councils whose parent was re-staged.
+SCOPES = {
+    "councils": "false",
+    "meetings": "false",  # a sitting missing from one crawl is not evidence it was withdrawn
+    "speeches": "t.meeting_id IN (SELECT meeting_id FROM stage_meetings)",
+    "people": "false",
+    "organizations": "t.council_id IN (SELECT council_id FROM stage_roster)",
+    "memberships": "t.person_id IN (SELECT person_id FROM stage_roster)",
+}
+
+
+def _apply(con: duckdb.DuckDBPyConnection, report: LoadReport) -> bool:
+    changed = False
+    for table in TABLES:
+        report.counts[table] = _upsert(con, table, SCOPES[table])
+        c = report.counts[table]
+        changed |= bool(c["insert"] or c["update"] or c["delete"])
+    # Attendance belongs to its sitting: replaced wholesale for re-staged sittings that changed.
+    before = con.execute("""
+        SELECT count(*) FROM attendance t JOIN stage_attendance s USING (meeting_id, person_id)
+        WHERE t.status = s.status AND t.seat IS NOT DISTINCT FROM s.seat AND t.name = s.name
+    """).fetchone()[0]
+    total = con.execute("SELECT count(*) FROM stage_attendance").fetchone()[0]
+    existing = con.execute("SELECT count(*) FROM attendance WHERE meeting_id IN "
+                           "(SELECT meeting_id FROM stage_meetings)").fetchone()[0]
+    report.counts["attendance"] = {"insert": total - before, "update": 0, "noop": before,
+                                   "delete": existing - before}
+    if total != before or existing != before:
+        con.execute("DELETE FROM attendance WHERE meeting_id IN (SELECT meeting_id FROM stage_meetings)")
+        con.execute("INSERT INTO attendance SELECT meeting_id, person_id, name, seat, status, source_url, "
+                    "fetched_at FROM stage_attendance")
+        changed = True
+    new_fetches = con.execute("SELECT count(*) FROM (SELECT * FROM stage_fetch_log EXCEPT "
+                              "SELECT * FROM fetch_log)").fetchone()[0]
+    report.counts["fetch_log"] = {"insert": new_fetches, "update": 0, "noop": 0, "delete": 0}
+    if new_fetches:
+        con.execute("INSERT INTO fetch_log SELECT * FROM stage_fetch_log EXCEPT SELECT * FROM fetch_log")
+        changed = True
+    return changed
+
+
+@contextmanager
+def _exclusive(db: Path):
+    """One load at a time per database; a second waits rather than racing the rename."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(db.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def load(council_ids: list[str], db: Path | None = None, staging: Path | None = None) -> LoadReport:
+    db = Path(db or db_path())
+    report = LoadReport(db=db)
+    with _exclusive(db):
+        tmp = db.with_name(f".{db.name}.{os.getpid()}.building")
+        tmp.unlink(missing_ok=True)
+        if db.exists():
+            shutil.copyfile(db, tmp)
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute(SCHEMA)
+                register_functions(con)
+                stage(con, council_ids, Path(staging or staging_dir()))
+                con.execute("BEGIN")
+                changed = _apply(con, report)
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if not changed and db.exists():
+                return report
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, db)
+            report.published = True
+            return report
+        finally:
+            tmp.unlink(missing_ok=True)

@@ -1,0 +1,122 @@
+-- oshigiin data model v1 (see docs/data-model.md).
+-- IDs are strings derived from source identifiers, never from insertion order, so a
+-- re-crawl or a rebuild yields the same IDs. Every record carries source_url and fetched_at.
+-- content_hash lets a load tell insert / update / noop apart without comparing columns.
+
+CREATE TABLE IF NOT EXISTS councils (
+    council_id   VARCHAR PRIMARY KEY,   -- 全国地方公共団体コード (e.g. 131121), or 'demo'
+    name         VARCHAR NOT NULL,      -- 世田谷区
+    prefecture   VARCHAR,
+    platform     VARCHAR NOT NULL,      -- discussnet | voices | dbsearch | kensakusystem | kokkai
+    base_url     VARCHAR,
+    tenant       VARCHAR,               -- the platform's tenant slug
+    fictional    BOOLEAN NOT NULL DEFAULT false,
+    source_url   VARCHAR,               -- where the registry entry comes from
+    content_hash VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS meetings (
+    meeting_id      VARCHAR PRIMARY KEY,  -- {council_id}-{platform}-{ext_council_id}-{ext_schedule_id}
+    council_id      VARCHAR NOT NULL,
+    title           VARCHAR NOT NULL,     -- 令和6年第1回2月定例会 02月22日-01号
+    kind            VARCHAR NOT NULL,     -- 本会議 | 委員会 | その他
+    session         VARCHAR,              -- 令和6年第1回2月定例会 (the platform's 会議 name, normalised)
+    committee       VARCHAR,              -- 企画総務委員会 when kind = 委員会
+    date            DATE,
+    number          INTEGER,              -- 号
+    ext_council_id  VARCHAR,
+    ext_schedule_id VARCHAR,
+    source_url      VARCHAR NOT NULL,     -- the page a person opens
+    fetched_at      TIMESTAMPTZ NOT NULL,
+    content_hash    VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS speeches (
+    speech_id     VARCHAR PRIMARY KEY,    -- {meeting_id}-{ext_minute_id}
+    meeting_id    VARCHAR NOT NULL,
+    council_id    VARCHAR NOT NULL,
+    seq           INTEGER NOT NULL,       -- 1-based order within the meeting
+    speaker_raw   VARCHAR,                -- ◆１５番（佐藤花子議員）, as printed
+    speaker_name  VARCHAR,                -- 佐藤花子 (spaces removed, characters as printed)
+    speaker_role  VARCHAR,                -- 議長, 区長, 教育長, 委員長 … NULL for a plain member
+    person_id     VARCHAR,                -- resolved member, NULL when not a member or unresolved
+    kind          VARCHAR NOT NULL,       -- question | answer | procedural | other
+    text          VARCHAR NOT NULL,       -- as published (HTML unescaped)
+    text_norm     VARCHAR NOT NULL,       -- NFKC + 異体字 folded: what search matches against
+    ext_minute_id VARCHAR,
+    source_url    VARCHAR NOT NULL,
+    fetched_at    TIMESTAMPTZ NOT NULL,
+    content_hash  VARCHAR NOT NULL
+);
+
+-- Popolo Person: council members (議員). Executives who answer are speakers, not people.
+CREATE TABLE IF NOT EXISTS people (
+    person_id    VARCHAR PRIMARY KEY,     -- {council_id}:{name_norm}
+    council_id   VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,        -- as published
+    name_norm    VARCHAR NOT NULL,        -- NFKC, 異体字 folded, no spaces
+    kana         VARCHAR,                 -- reading in hiragana, when published
+    seat         INTEGER,                 -- 議席番号, latest known
+    source_url   VARCHAR NOT NULL,
+    fetched_at   TIMESTAMPTZ NOT NULL,
+    content_hash VARCHAR NOT NULL
+);
+
+-- Popolo Organization: factions (会派) within a council.
+CREATE TABLE IF NOT EXISTS organizations (
+    organization_id VARCHAR PRIMARY KEY,  -- {council_id}:faction:{name_norm}
+    council_id      VARCHAR NOT NULL,
+    name            VARCHAR NOT NULL,
+    classification  VARCHAR NOT NULL,     -- faction
+    source_url      VARCHAR NOT NULL,
+    fetched_at      TIMESTAMPTZ NOT NULL,
+    content_hash    VARCHAR NOT NULL
+);
+
+-- Popolo Membership: a person in a faction.
+CREATE TABLE IF NOT EXISTS memberships (
+    membership_id   VARCHAR PRIMARY KEY,  -- {person_id}@{organization_id}
+    person_id       VARCHAR NOT NULL,
+    organization_id VARCHAR NOT NULL,
+    role            VARCHAR NOT NULL,     -- member
+    start_date      DATE,
+    end_date        DATE,
+    source_url      VARCHAR NOT NULL,
+    fetched_at      TIMESTAMPTZ NOT NULL,
+    content_hash    VARCHAR NOT NULL
+);
+
+-- Who the minutes list as present or absent (出席議員 / 欠席議員) at each meeting.
+CREATE TABLE IF NOT EXISTS attendance (
+    meeting_id   VARCHAR NOT NULL,
+    person_id    VARCHAR NOT NULL,        -- {council_id}:{name_norm}; also a people row
+    name         VARCHAR NOT NULL,        -- as listed, spaces removed
+    seat         INTEGER,
+    status       VARCHAR NOT NULL,        -- present | absent
+    source_url   VARCHAR NOT NULL,
+    fetched_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (meeting_id, person_id)
+);
+
+-- Every response and every failure, so nothing goes silently stale.
+CREATE TABLE IF NOT EXISTS fetch_log (
+    run_id       VARCHAR NOT NULL,
+    council_id   VARCHAR NOT NULL,
+    spider       VARCHAR NOT NULL,
+    url          VARCHAR NOT NULL,
+    method       VARCHAR NOT NULL,
+    request_body VARCHAR,
+    status       INTEGER,                 -- HTTP status, NULL when no response
+    outcome      VARCHAR NOT NULL,        -- ok | http_error | network_error | parse_error
+    reason       VARCHAR,
+    archive_path VARCHAR,                 -- raw body kept for a failed page
+    fetched_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE OR REPLACE VIEW members AS
+SELECT p.person_id, p.council_id, p.name, p.name_norm, p.kana, p.seat,
+       o.name AS faction, o.organization_id AS faction_id,
+       p.source_url, p.fetched_at
+FROM people p
+LEFT JOIN memberships m ON m.person_id = p.person_id AND m.end_date IS NULL
+LEFT JOIN organizations o ON o.organization_id = m.organization_id;

@@ -1,0 +1,101 @@
+"""Speaker lines → name, role and seat.
+
+Minutes print the speaker in many shapes (from the real fixtures and other councils):
+  ○議長（佐藤篤）  ◆（白井正子君）  ◎区長（山本亨）  ○おのせ康裕議長
+  ○２０番（鈴木まさし議員）  ○（植竹　貴副区長）  ○塩田　委員長  ◆佐藤花子委員
+A shape we cannot read keeps the whole line as the name and no role, so nothing is lost;
+a guessed split that is wrong would invent a person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MARKERS = "○◎◆◇△〇●□■▲▼◯"
+HONORIFICS = ("議員", "委員", "君", "さん", "氏")
+
+# Offices that end a speaker line. Department heads are open-ended (総務部長,
+# 子ども・子育て支援部長, 教育委員会事務局次長…), so they are a pattern, not a list.
+_ROLE = (
+    r"(?:副?議長|副?委員長|副?[区市町村]長|副?知事|教育長|議会運営委員長"
+    r"|[^\s（）()]*?(?:部長|課長|室長|局長|所長|次長|参事|理事|監|管理者|館長|主幹|係長|主査|会長|委員長|事務局長)"
+    r"|委員|議員|説明員|参考人|証人)"
+)
+_BRACKETED = re.compile(r"^(?P<head>.*?)[（(](?P<inner>[^（()）]*)[）)]\s*$")
+_SEAT = re.compile(r"^(?P<seat>\d+)\s*番\s*$")
+_ROLE_AT_END = re.compile(rf"^(?P<name>.+?)\s*(?P<role>{_ROLE})$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    role: str | None = None
+    seat: int | None = None
+
+
+def _strip_honorific(name: str) -> str:
+    for h in ("議員", "君", "さん", "氏"):
+        if name.endswith(h) and len(name) > len(h) + 1:
+            return name[: -len(h)]
+    return name
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def split_speaker(line: str) -> Speaker:
+    """Read one speaker line (with or without its marker)."""
+    text = unicodedata.normalize("NFKC", line).strip().lstrip(MARKERS).strip()
+    if not text:
+        return Speaker(name="")
+
+    if m := _BRACKETED.match(text):
+        head, inner = _squash(m["head"]), m["inner"].strip()
+        if seat := _SEAT.match(head):
+            return Speaker(name=_strip_honorific(_squash(inner)), seat=int(seat["seat"]))
+        if head:
+            # 議長（佐藤篤）: the office outside, the name inside.
+            return Speaker(name=_strip_honorific(_squash(inner)), role=head)
+        # （植竹　貴副区長）/（白井正子君）: everything inside the brackets.
+        return _name_then_role(inner)
+    return _name_then_role(text)
+
+
+def _name_then_role(text: str) -> Speaker:
+    """「おのせ康裕議長」, 「塩田　委員長」, 「佐藤花子委員」, 「白井正子君」."""
+    parts = text.split()
+    if len(parts) >= 2 and re.fullmatch(_ROLE, parts[-1]) and parts[-1] not in ("議員",):
+        return Speaker(name=_squash("".join(parts[:-1])), role=parts[-1])
+    squashed = _squash(text)
+    if m := _ROLE_AT_END.match(squashed):
+        name, role = m["name"], m["role"]
+        if role in ("議員",):
+            return Speaker(name=name)
+        # A bare department title glued to a name (山田太郎総務部長) cannot be split
+        # without knowing the departments; only short, closed-class offices are split.
+        if len(name) >= 2 and role in _CLOSED_ROLES:
+            return Speaker(name=name, role=role)
+    return Speaker(name=_strip_honorific(squashed))
+
+
+_CLOSED_ROLES = {
+    "議長", "副議長", "委員長", "副委員長", "委員", "区長", "副区長", "市長", "副市長", "町長",
+    "村長", "知事", "副知事", "教育長",
+}
+
+
+def speech_kind(marker: str, role: str | None, type_code: int | None = None) -> str:
+    """question | answer | procedural | other.
+
+    DiscussNet tells us directly (minute_type_code 4 議長, 5 質問, 6 答弁); text platforms
+    only have the marker, whose meaning is the DiscussNet one on most councils.
+    """
+    if type_code is not None:
+        return {4: "procedural", 5: "question", 6: "answer"}.get(type_code, "other")
+    if role and role.endswith(("議長", "委員長")):
+        return "procedural"
+    return {"◆": "question", "◎": "answer", "○": "procedural", "〇": "procedural"}.get(marker, "other")

@@ -1,0 +1,43 @@
+"""Shared test fixtures: real recorded pages from ../shared, temp data dirs, free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+MINUTES = SHARED / "fixtures" / "minutes-systems"
+
+
+def require_shared(path: Path = MINUTES) -> Path:
+    """Real recorded pages are read in place from ../shared; CI must have them."""
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: CI runs with ../shared beside the clone")
+        pytest.skip(f"{path} is missing (real recorded pages live in ../shared, beside the repo)")
+    return path
+
+
+@pytest.fixture
+def minutes_fixtures() -> Path:
+    return require_shared()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """A private data/ for one test: staging, archive and database all under tmp_path."""
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv("OSHIGIIN_DATA", str(d))
+    monkeypatch.setenv("OSHIGIIN_DB", str(d / "oshigiin.duckdb"))
+    return d
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,34 @@
+import pytest
+
+from pipeline.speakers import Speaker, speech_kind, split_speaker
+
+
+# Every variant named in ../shared/fixtures/README.md, plus office names from the fixtures.
+@pytest.mark.parametrize(("line", "expected"), [
+    ("○議長（佐藤篤）", Speaker("佐藤篤", "議長")),
+    ("◆（白井正子君）", Speaker("白井正子")),
+    ("◎区長（山本亨）", Speaker("山本亨", "区長")),
+    ("○おのせ康裕議長", Speaker("おのせ康裕", "議長")),
+    ("○２０番（鈴木まさし議員）", Speaker("鈴木まさし", None, 20)),
+    ("○（植竹　貴副区長）", Speaker("植竹貴", "副区長")),
+    ("○塩田　委員長", Speaker("塩田", "委員長")),
+    ("◆佐藤花子委員", Speaker("佐藤花子", "委員")),
+    ("総務常任委員長（島昌之）", Speaker("島昌之", "総務常任委員長")),
+    ("子ども・子育て支援部長（酒井敏春）", Speaker("酒井敏春", "子ども・子育て支援部長")),
+    ("◆１５番（佐藤　花子議員）", Speaker("佐藤花子", None, 15)),
+])
+def test_speaker_variants(line, expected):
+    assert split_speaker(line) == expected
+
+
+def test_unreadable_line_keeps_everything_as_the_name():
+    # A department title glued to a name cannot be split safely; nothing is dropped.
+    assert split_speaker("山田太郎総務部長") == Speaker("山田太郎総務部長")
+
+
+def test_kind_from_discussnet_code_wins_over_marker():
+    assert speech_kind("◆", None, 5) == "question"
+    assert speech_kind("◎", "区長", 6) == "answer"
+    assert speech_kind("○", "議長", 4) == "procedural"
+    assert speech_kind("○", None, 8) == "other"
+    assert speech_kind("◆", None) == "question"
