@@ -24,9 +24,11 @@ system-deps:
 	    chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# The demo council is served beside the dashboard so that links to the original minutes open.
 run: install
 	$(VENV)/bin/oshigiin demo build --if-missing
-	PORT=$(PORT) exec $(VENV)/bin/oshigiin dashboard
+	@$(VENV)/bin/oshigiin demo serve >/dev/null 2>&1 & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  PORT=$(PORT) $(VENV)/bin/oshigiin dashboard
 
 demo: install
 	$(VENV)/bin/oshigiin demo build

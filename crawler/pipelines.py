@@ -47,7 +47,8 @@ class StagingWriter:
     def _write(self, name: str, record: dict) -> None:
         if name not in self.files:
             # Line-buffered: each record reaches the disk whole, so a killed crawl keeps what it had.
-            self.files[name] = open(self.dir / f"{name}.ndjson", "a", encoding="utf-8", buffering=1)
+            self.files[name] = open(  # noqa: SIM115 - closed in spider_closed
+                self.dir / f"{name}.ndjson", "a", encoding="utf-8", buffering=1)
         self.files[name].write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def _log(self, **fields) -> None:

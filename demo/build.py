@@ -3,10 +3,15 @@
 Nothing bypasses the crawl: the generator's council is served on 127.0.0.1 in the DiscussNet
 format and the real spider fetches it. The crawl runs in a child process because Scrapy's
 reactor can start only once per process, and `demo build` should be callable from anywhere.
+
+The server listens on the registry's port (8765) when it is free, because the records keep
+their source URLs: `make run` serves the same council there again so that the dashboard's
+links to the original minutes open. The parameters are kept in data/demo.json for that.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,29 +19,58 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from demo.generator import DemoCouncil
 from demo.server import DiscussNetServer
 from pipeline.load import load
-from pipeline.paths import staging_dir
+from pipeline.paths import data_dir, staging_dir
+from pipeline.registry import find_council
 
 CODE = "demo"
 
 
-def crawl_subprocess(base_url: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def registry_port() -> int:
+    return urlsplit(find_council(CODE).base_url).port or 8765
+
+
+def settings_path() -> Path:
+    return data_dir() / "demo.json"
+
+
+def saved_settings() -> dict:
+    """What the last build used: the council to serve again for source links."""
+    path = settings_path()
+    return json.loads(path.read_text()) if path.exists() else {"speeches": 5000, "seed": 0}
+
+
+def crawl_subprocess(base_url: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "oshigiin", "crawl", CODE, "--base-url", base_url, "--no-cache", "--no-load"],
-        env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False,
+        env=dict(os.environ), capture_output=True, text=True, check=False,
     )
 
 
-def build(speeches: int = 5000, seed: int = 0, db: Path | None = None) -> Iterator[str]:
-    """Yield progress lines; raise if the crawl fails."""
+def _server(council: DemoCouncil, port: int | None) -> tuple[DiscussNetServer, str | None]:
+    wanted = registry_port() if port is None else port
+    try:
+        return DiscussNetServer(council, port=wanted).start(), None
+    except OSError as exc:
+        note = (f"port {wanted} is busy ({exc.strerror}); serving on a free port instead, so the "
+                "source links in this database will not open later")
+        return DiscussNetServer(council, port=0).start(), note
+
+
+def build(speeches: int = 5000, seed: int = 0, db: Path | None = None, port: int | None = None) -> Iterator[str]:
+    """Yield progress lines; raise if the crawl fails. port=0 picks a free port (tests)."""
     council = DemoCouncil(speeches=speeches, seed=seed)
     # The demo's staging is generated data: a rebuild replaces it rather than adding to it.
     shutil.rmtree(staging_dir() / CODE, ignore_errors=True)
     started = time.monotonic()
-    with DiscussNetServer(council) as server:
+    server, note = _server(council, port)
+    with server:
+        if note:
+            yield f"warning: {note}"
         yield f"serving 架空区 (demo, {council.total_speeches():,} speeches) at {server.url}"
         result = crawl_subprocess(server.url)
         requests = len(server.request_log)
@@ -48,5 +82,7 @@ def build(speeches: int = 5000, seed: int = 0, db: Path | None = None) -> Iterat
     report = load([CODE], db)
     yield report.summary()
     yield f"load: {time.monotonic() - started:.1f}s"
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text(json.dumps({"speeches": speeches, "seed": seed, "url": server.url}))
     if report.db.exists():
         yield f"database: {report.db} ({report.db.stat().st_size / 1e6:.1f} MB)"

@@ -83,7 +83,7 @@ def crawl(council, base_url, no_cache, years, council_ids, load, db):
 
 @main.command("load")
 @click.argument("councils", nargs=-1, required=True)
-@click.option("--db", type=click.Path(path_type=Path), help="Database to publish (default data/oshigiin.duckdb).")
+@click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")
 def load_cmd(councils, db):
     """Load the staged crawls of COUNCILS into the database and publish it atomically.
 
@@ -118,7 +118,8 @@ def demo():
 @click.option("--seed", default=0, show_default=True)
 @click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the database already exists.")
-def demo_build(speeches, seed, db, if_missing):
+@click.option("--port", type=int, help="Serve on this port while crawling (default: the registry's, 8765).")
+def demo_build(speeches, seed, db, if_missing, port):
     """Serve the demo council on 127.0.0.1, crawl it with the real spider, load it.
 
     \b
@@ -131,25 +132,37 @@ def demo_build(speeches, seed, db, if_missing):
     if if_missing and target.exists():
         click.echo(f"{target} exists; not rebuilding")
         return
-    for line in build(speeches=speeches, seed=seed, db=target):
-        click.echo(line)
+    try:
+        for line in build(speeches=speeches, seed=seed, db=target, port=port):
+            click.echo(line)
+    except RuntimeError as exc:
+        raise Failure(str(exc)) from exc
 
 
 @demo.command("serve")
-@click.option("--port", default=8765, show_default=True)
-@click.option("--speeches", default=5000, show_default=True)
-@click.option("--seed", default=0, show_default=True)
+@click.option("--port", type=int, help="Default: the registry's (8765).")
+@click.option("--speeches", type=int, help="Default: what the last `demo build` used.")
+@click.option("--seed", type=int, help="Default: what the last `demo build` used.")
 def demo_serve(port, speeches, seed):
-    """Serve the demo council's DiscussNet API in the foreground.
+    """Serve the demo council (DiscussNet API and minutes pages) in the foreground.
+
+    With no options it serves what the last `demo build` crawled, so the source links in the
+    database open.
 
     \b
     Example:
-        oshigiin demo serve --port 8765
+        oshigiin demo serve
     """
+    from demo.build import registry_port, saved_settings
     from demo.generator import DemoCouncil
     from demo.server import DiscussNetServer
 
-    server = DiscussNetServer(DemoCouncil(speeches=speeches, seed=seed), port=port)
+    saved = saved_settings()
+    council = DemoCouncil(speeches=speeches or saved["speeches"], seed=saved["seed"] if seed is None else seed)
+    try:
+        server = DiscussNetServer(council, port=registry_port() if port is None else port)
+    except OSError as exc:
+        raise Failure(f"cannot serve the demo council: {exc}") from exc
     server.start()
     click.echo(f"serving 架空区 (demo) at {server.url}  — Ctrl-C to stop")
     try:

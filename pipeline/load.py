@@ -91,7 +91,8 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
         f"NULL::{t} AS {c}" for c, t in MEETING_COLUMNS.items()) + ") WHERE false"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_meetings AS
-        SELECT *, council_id || '-' || platform || '-' || ext_council_id || '-' || ext_schedule_id AS meeting_id
+        SELECT *,
+               council_id || '-' || platform || '-' || ext_council_id || '-' || ext_schedule_id AS meeting_id
         FROM {_read_json(meetings, MEETING_COLUMNS) if meetings else empty_meetings}
         WHERE council_id IS NOT NULL AND ext_schedule_id IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY council_id, platform, ext_council_id, ext_schedule_id
@@ -116,12 +117,12 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_attendance AS
-        WITH a AS (SELECT meeting_id, council_id, source_url, fetched_at, unnest(attendance) AS at
+        WITH a AS (SELECT meeting_id, council_id, source_url, fetched_at, unnest(attendance) AS att
                    FROM raw_meetings)
-        SELECT meeting_id, council_id || ':' || name_key(at.name) AS person_id, at.name AS name,
-               at.seat AS seat, at.status AS status, source_url, fetched_at
+        SELECT meeting_id, council_id || ':' || name_key(att.name) AS person_id, att.name AS name,
+               att.seat AS seat, att.status AS status, source_url, fetched_at
         FROM a
-        QUALIFY row_number() OVER (PARTITION BY meeting_id, person_id ORDER BY at.status DESC) = 1
+        QUALIFY row_number() OVER (PARTITION BY meeting_id, person_id ORDER BY att.status DESC) = 1
     """)
     member_source = _read_json(members, MEMBER_COLUMNS) if members else (
         "(SELECT NULL::VARCHAR AS council_id, NULL::VARCHAR AS name, NULL::VARCHAR AS kana, "
@@ -158,8 +159,9 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_organizations AS
-        SELECT DISTINCT ON (organization_id) council_id || ':faction:' || name_key(faction) AS organization_id,
-               council_id, faction AS name, 'faction' AS classification, source_url, fetched_at,
+        SELECT DISTINCT ON (organization_id)
+               council_id || ':faction:' || name_key(faction) AS organization_id, council_id,
+               faction AS name, 'faction' AS classification, source_url, fetched_at,
                md5(concat_ws('|', faction, source_url)) AS content_hash
         FROM stage_roster WHERE faction IS NOT NULL AND current
         ORDER BY organization_id, fetched_at DESC

@@ -25,8 +25,8 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
-    """NFKC and 異体字 folding; spacing kept. Used for speech text and queries."""
-    return unicodedata.normalize("NFKC", text).translate(_ITAIJI_TABLE)
+    """NFKC, 異体字 folding and lower case; spacing kept. Used for speech text and queries."""
+    return unicodedata.normalize("NFKC", text).translate(_ITAIJI_TABLE).lower()
 
 
 def normalize_name(name: str) -> str:

@@ -95,6 +95,10 @@ def speech_kind(marker: str, role: str | None, type_code: int | None = None) -> 
     only have the marker, whose meaning is the DiscussNet one on most councils.
     """
     if type_code is not None:
+        if type_code == 5 and role and role.endswith("委員長"):
+            # ◆総務常任委員長（島昌之）: a committee chair reporting to the plenary is filed under
+            # 質問 by the platform (函館 fixture), but it asks nothing.
+            return "other"
         return {4: "procedural", 5: "question", 6: "answer"}.get(type_code, "other")
     if role and role.endswith(("議長", "委員長")):
         return "procedural"

@@ -14,7 +14,10 @@ def all_commands(group: click.Group, prefix=()):
             yield from all_commands(cmd, (*prefix, name))
 
 
-@pytest.mark.parametrize(("path", "cmd"), list(all_commands(main)), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+COMMANDS = list(all_commands(main))
+
+
+@pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
 def test_every_command_has_help(path, cmd):
     assert cmd.help and len(cmd.help.strip()) > 20
     result = CliRunner().invoke(main, [*path, "--help"])

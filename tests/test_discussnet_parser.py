@@ -61,7 +61,10 @@ def test_year_rolls_over_for_a_december_session_sitting_in_january():
     assert str(dn.sitting_date(council, dn.ScheduleEntry(9, "01月10日－05号"))) == "2026-01-10"
 
 
-@pytest.mark.parametrize("body", [b"", b"<html>error</html>", b'{"other": 1}', b"[1, 2]", b'{"tenant_minutes": '])
+BAD_BODIES = [b"", b"<html>error</html>", b'{"other": 1}', b"[1, 2]", b'{"tenant_minutes": ']
+
+
+@pytest.mark.parametrize("body", BAD_BODIES)
 def test_bad_bodies_raise_parse_error(body):
     with pytest.raises(dn.ParseError):
         dn.parse_minute(body)

@@ -40,3 +40,7 @@ def test_kanji_numbers():
 
 def test_katakana_reading_matches_hiragana():
     assert to_hiragana("サトウハナコ") == "さとうはなこ"
+
+
+def test_latin_letters_fold_case_for_search():
+    assert normalize_text("ＤＸ推進とdx") == "dx推進とdx"

@@ -32,3 +32,7 @@ def test_kind_from_discussnet_code_wins_over_marker():
     assert speech_kind("○", "議長", 4) == "procedural"
     assert speech_kind("○", None, 8) == "other"
     assert speech_kind("◆", None) == "question"
+
+
+def test_committee_chair_report_is_not_a_question():
+    assert speech_kind("◆", "総務常任委員長", 5) == "other"

@@ -32,6 +32,11 @@ def _column_map(headers: list[str]) -> dict[str, int]:
     return found
 
 
+def _cell(cells: list[str], cols: dict[str, int], field: str) -> str | None:
+    i = cols.get(field)
+    return cells[i] if i is not None and i < len(cells) and cells[i] else None
+
+
 def parse_roster(html: str) -> list[dict]:
     sel = Selector(text=html)
     for table in sel.css("table"):
@@ -48,16 +53,11 @@ def parse_roster(html: str) -> list[dict]:
             if len(cells) <= cols["name"] or not cells[cols["name"]]:
                 continue
 
-            def cell(field, cells=cells):
-                i = cols.get(field)
-                return cells[i].strip() if i is not None and i < len(cells) and cells[i].strip() else None
-
-            seat = cell("seat")
-            kana = cell("kana")
+            seat, kana = _cell(cells, cols, "seat"), _cell(cells, cols, "kana")
             members.append({
-                "name": _SPACES.sub("", cell("name")),
+                "name": _SPACES.sub("", _cell(cells, cols, "name")),
                 "kana": _SPACES.sub("", to_hiragana(kana)) if kana else None,
-                "faction": cell("faction"),
+                "faction": _cell(cells, cols, "faction"),
                 "seat": int(re.sub(r"\D", "", seat)) if seat and re.search(r"\d", seat) else None,
             })
         return members

@@ -1,0 +1,136 @@
+"""Rendering helpers shared by the pages.
+
+Everything that comes from the database (speech text, names, titles) is third-party text:
+it is shown either through elements that never parse it (st.text, st.dataframe) or, when
+it goes into Markdown, through `md_escape` first, so `<script>` or `[x](javascript:…)` in
+a speech is displayed as the characters it is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import label, t
+
+DB_KEY = "db"
+COUNCIL_KEY = "council"
+TZ = "Asia/Tokyo"
+
+# CommonMark lets a backslash escape any ASCII punctuation, and the escaped character is
+# always literal: escaping all of it is simpler and safer than picking the "special" ones.
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_KIND_COLOUR = {"question": "blue", "answer": "green", "procedural": "gray", "other": "violet"}
+
+
+def md_escape(text: object) -> str:
+    """Plain text → Markdown that renders as exactly that text (line breaks kept)."""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Leading ASCII blanks would make an indented code block; 全角 spaces are kept.
+    return "  \n".join(_MD_SPECIAL.sub(r"\\\1", line.lstrip(" \t")) for line in lines)
+
+
+def safe_url(url: object) -> str | None:
+    """An http(s) URL fit for a Markdown link destination, or None for anything else."""
+    if not isinstance(url, str) or urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+        return None
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def md_link(text: str, url: object) -> str:
+    href = safe_url(url)
+    return f"[{md_escape(text)}](<{href}>)" if href else md_escape(text)
+
+
+def is_missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def fmt_date(value: Any) -> str:
+    if is_missing(value):
+        return "—"
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)[:10]
+
+
+def fmt_time(value: Any) -> str:
+    """A TIMESTAMPTZ in Japan time, to the minute."""
+    if is_missing(value):
+        return "—"
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
+    return ts.tz_convert(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def speaker(role: Any, name: Any, raw: Any = None) -> str:
+    """佐藤花子 / 山田太郎（議長）; the printed form when no name was parsed."""
+    who = name if not is_missing(name) else (raw if not is_missing(raw) else t("unknown"))
+    return f"{who}（{role}）" if not is_missing(role) else str(who)
+
+
+def kind_badge(kind: str) -> str:
+    return f":{_KIND_COLOUR.get(kind, 'gray')}-badge[{md_escape(label('kind', kind))}]"
+
+
+def current() -> tuple[data.DbFile, str]:
+    """The database version and council chosen by app.py for this run."""
+    return st.session_state[DB_KEY], st.session_state[COUNCIL_KEY]
+
+
+def snippet(
+    text: str, text_norm: str, terms: list[str], before: int = 40, after: int = 80
+) -> tuple[str, str, str]:
+    """(before, match, after) around the first hit of the first term.
+
+    The match is looked up in the published text first; only when normalisation is what
+    made it match (全角, 異体字) is the normalised text shown instead.
+    """
+    source = text
+    term = terms[0] if terms else ""
+    pos = text.find(term) if term else -1
+    if pos < 0 and term:
+        source, pos = text_norm, text_norm.find(term)
+    if pos < 0:
+        return (text[: before + after] + ("…" if len(text) > before + after else ""), "", "")
+    start, end = max(0, pos - before), min(len(source), pos + len(term) + after)
+    return (
+        ("…" if start > 0 else "") + source[start:pos],
+        source[pos : pos + len(term)],
+        source[pos + len(term) : end] + ("…" if end < len(source) else ""),
+    )
+
+
+def highlight_md(parts: tuple[str, str, str]) -> str:
+    head, match, tail = parts
+    marked = f":orange-background[{md_escape(match)}]" if match else ""
+    return md_escape(head) + marked + md_escape(tail)
+
+
+def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str = "speech") -> None:
+    """One speech: seq, speaker, kind, the full text and a link to the published page."""
+    with st.container(border=True, key=f"{key_prefix}-{row['speech_id']}"):
+        mark = "▶ " if focused else ""
+        who = speaker(row["speaker_role"], row["speaker_name"], row.get("speaker_raw"))
+        st.markdown(f"{mark}**{int(row['seq'])}.** **{md_escape(who)}** {kind_badge(row['kind'])}")
+        st.markdown(md_escape(row["text"]))
+        if safe_url(row["source_url"]):
+            st.caption(md_link(t("speech.source"), row["source_url"]))
+
+
+def initial_council(db: data.DbFile, options: list[str], query_params: Any) -> str:
+    """The council a new session starts on: ?council=, else the council of a shared ?meeting=."""
+    wanted = query_params.get("council")
+    if wanted in options:
+        return wanted
+    meeting_id = query_params.get("meeting")
+    meeting = data.load_meeting(db, meeting_id) if meeting_id else None
+    if meeting and meeting["council_id"] in options:
+        return meeting["council_id"]
+    return options[0]

@@ -1,0 +1,1 @@
+"""Page scripts, registered explicitly in dashboard/app.py (st.Page), one page per module."""

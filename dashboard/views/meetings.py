@@ -1,0 +1,96 @@
+"""会議: the council's meetings; one opened (?meeting=) shows its speeches in order.
+
+?speech=<speech_id> marks one speech and shows it first, so a search hit can be shared.
+"""
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import label, t
+
+db, council_id = ui.current()
+st.title(t("page.meetings"))
+
+select_key = f"meeting-{council_id}"
+if select_key not in st.session_state:
+    wanted = st.query_params.get("meeting")
+    found = data.load_meeting(db, wanted) if wanted else None
+    if wanted and (not found or found["council_id"] != council_id):
+        st.warning(t("meetings.not_found", id=ui.md_escape(wanted)))
+    st.session_state[select_key] = wanted if found and found["council_id"] == council_id else None
+
+
+def meeting_label(m: dict) -> str:
+    return f"{ui.fmt_date(m['date'])} {label('mkind', m['kind'])} {m['title']}"
+
+
+left, right = st.columns(2)
+kinds = left.multiselect(
+    t("meetings.kind"), ["本会議", "委員会", "その他"], format_func=lambda k: label("mkind", k),
+    key=f"meeting-kinds-{council_id}", placeholder=t("meetings.all_kinds"),
+)
+year = right.selectbox(
+    t("meetings.year"), [None, *data.load_meeting_years(db, council_id)],
+    format_func=lambda y: t("meetings.all_years") if y is None else str(y), key=f"meeting-year-{council_id}",
+)
+meetings = data.load_meetings(db, council_id, tuple(kinds), year)
+# Folded away while a meeting is open, so a shared link lands on the speeches, not the list.
+with st.expander(t("meetings.list", n=len(meetings)), expanded=not st.session_state[select_key]):
+    if meetings.empty:
+        st.info(t("meetings.none"))
+    else:
+        table = meetings.assign(
+            date=meetings["date"].map(ui.fmt_date),
+            kind=meetings["kind"].map(lambda k: label("mkind", k)),
+            committee=meetings["committee"].fillna(""),
+        )
+        st.dataframe(
+            table[["date", "kind", "title", "committee", "speeches"]],
+            hide_index=True,
+            height=min(38 + 35 * len(meetings), 300),
+            column_config={
+                "date": t("meetings.col.date"),
+                "kind": t("meetings.col.kind"),
+                "title": t("meetings.col.title"),
+                "committee": t("meetings.col.committee"),
+                "speeches": st.column_config.NumberColumn(t("meetings.col.speeches"), width="small"),
+            },
+        )
+
+labels = {m["meeting_id"]: meeting_label(m) for m in meetings.to_dict("records")}
+chosen = st.session_state[select_key]
+# A shared link or an earlier choice stays selectable even when the filters exclude it.
+if chosen and chosen not in labels:
+    labels = {chosen: meeting_label(data.load_meeting(db, chosen)), **labels}
+
+chosen = st.selectbox(
+    t("meetings.open"), [None, *labels], format_func=lambda m: "—" if m is None else labels[m], key=select_key
+)
+if chosen != st.query_params.get("meeting"):
+    st.query_params.pop("speech", None)
+    if chosen:
+        st.query_params["meeting"] = chosen
+    else:
+        st.query_params.pop("meeting", None)
+
+if chosen:
+    meeting = data.load_meeting(db, chosen)
+    st.subheader(ui.md_escape(meeting["title"]), anchor=False)
+    facts = [ui.fmt_date(meeting["date"]), label("mkind", meeting["kind"]), meeting["committee"]]
+    st.caption(ui.md_escape(" · ".join(str(f) for f in facts if not ui.is_missing(f))))
+    st.caption(ui.md_link(t("meetings.source"), meeting["source_url"]))
+
+    speeches = data.load_speeches(db, chosen).to_dict("records")
+    st.caption(t("meetings.speeches", n=len(speeches)))
+    if not speeches:
+        st.info(t("meetings.no_speeches"))
+    focus = st.query_params.get("speech")
+    focused = [s for s in speeches if s["speech_id"] == focus]
+    if focused:
+        st.markdown(f"**{t('meetings.focused')}**")
+        ui.speech_card(focused[0], focused=True, key_prefix="focus")
+        st.divider()
+    elif focus:
+        st.warning(t("meetings.focus_missing"))
+    for speech in speeches:
+        ui.speech_card(speech, focused=speech["speech_id"] == focus)

@@ -1,0 +1,45 @@
+"""議員一覧: the council's members, filtered by faction and found by name or reading."""
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import t
+
+db, council_id = ui.current()
+st.title(t("page.members"))
+
+# Keys carry the council: another council's factions are not valid choices here.
+factions = st.multiselect(
+    t("members.faction"), data.load_factions(db, council_id), key=f"factions-{council_id}",
+    placeholder=t("members.all_factions"),
+)
+query = st.text_input(
+    t("members.query"), key=f"member-query-{council_id}", help=t("members.query_help"),
+    placeholder="髙橋 / たかはし / タカハシ",
+)
+
+members = data.load_members(db, council_id, tuple(factions), query)
+total = len(data.load_members(db, council_id))
+shown = f"{len(members)} / {total}" if (factions or query.strip()) else str(total)
+st.metric(t("members.count"), shown)
+
+if members.empty:
+    st.info(t("members.none"))
+else:
+    st.dataframe(
+        members.assign(
+            faction=members["faction"].fillna(t("no_faction")),
+            source_url=members["source_url"].map(ui.safe_url),
+        )[["seat", "name", "kana", "faction", "speeches", "source_url"]],
+        hide_index=True,
+        column_config={
+            "seat": st.column_config.NumberColumn(t("members.col.seat"), width="small"),
+            "name": t("members.col.name"),
+            "kana": t("members.col.kana"),
+            "faction": t("members.col.faction"),
+            "speeches": st.column_config.NumberColumn(t("members.col.speeches"), width="small"),
+            "source_url": st.column_config.LinkColumn(
+                t("members.col.source"), display_text=t("members.source_link")
+            ),
+        },
+    )

@@ -1,0 +1,205 @@
+"""The dashboard as a person sees it: a real `streamlit run` driven by Debian's chromium.
+
+Screenshots go to test-artifacts/ (desktop 1280 px and phone 390 px wide).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
+    from tests.sample_db import EXPECTED, HOSTILE, build_sample_db
+except ImportError:
+    from sample_db import EXPECTED, HOSTILE, build_sample_db
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+STARTUP_S = 60
+WAIT_MS = 20_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(base URL, log file) of a dashboard served from a fresh sample database."""
+    tmp = tmp_path_factory.mktemp("browser")
+    db = build_sample_db(tmp / "oshigiin.duckdb")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "OSHIGIIN_DB": str(db),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+    ]
+    log = tmp / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                output = log.read_text(errors="replace")
+                pytest.fail(f"streamlit did not answer within {STARTUP_S} s:\n{output}")
+            time.sleep(0.5)
+        yield base, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)  # let Streamlit's fade-in of rerun elements finish
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _search(page, query: str) -> None:
+    box = page.get_by_role("textbox", name="発言を検索")
+    box.fill(query)
+    box.press("Enter")
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_search_and_read_without_running_injected_script(
+    browser, server: tuple[str, Path], device: str
+) -> None:
+    from playwright.sync_api import expect
+
+    base = server[0]
+    context = browser.new_context(viewport=VIEWPORTS[device], locale="ja-JP")
+    page = context.new_page()
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        page.goto(base, wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="推し議員: 架空区")).to_be_visible(timeout=WAIT_MS)
+        _shot(page, f"{device}-home")
+
+        page.goto(f"{base}/members", wait_until="domcontentloaded")
+        expect(page.get_by_test_id("stMetricValue")).to_have_text(str(EXPECTED["members"]), timeout=WAIT_MS)
+        _shot(page, f"{device}-members")
+
+        if device == "desktop":
+            page.get_by_role("link", name="発言検索").click()
+        else:  # the sidebar is folded away on a phone: arrive by URL, as a shared link would
+            page.goto(f"{base}/search", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="発言検索")).to_be_visible(timeout=WAIT_MS)
+
+        _search(page, "保育")
+        expect(page.get_by_text(f"{EXPECTED['hits_保育']}件の発言が見つかりました")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_text("待機児童対策として").first).to_be_visible()
+        page.wait_for_url("**/search?q=*", timeout=WAIT_MS)
+        assert "q=%E4%BF%9D%E8%82%B2" in page.url  # the query is in the shareable URL
+        _shot(page, f"{device}-search")
+
+        _search(page, "script")
+        expect(page.get_by_text("1件の発言が見つかりました")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_text("<script>alert('x')</script>", exact=False)).to_be_visible()
+        _assert_inert(page)
+        _shot(page, f"{device}-search-hostile")
+
+        page.get_by_role("link", name="会議録で読む").click()
+        expect(page.get_by_text("共有された発言")).to_be_visible(timeout=WAIT_MS)
+        # The whole speech, character for character, as the text of one element.
+        expect(page.get_by_text(HOSTILE, exact=True).first).to_be_visible()
+        assert "speech=" in page.url
+        _assert_inert(page)
+        _shot(page, f"{device}-meeting")
+
+        page.goto(f"{base}/search?q=%E6%A1%9C", wait_until="domcontentloaded")  # ?q=桜, as shared
+        expect(page.get_by_text(f"{EXPECTED['hits_桜']}件の発言が見つかりました")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_role("textbox", name="発言を検索")).to_have_value("桜")
+    finally:
+        context.close()
+    assert dialogs == []
+
+
+def _assert_inert(page) -> None:
+    """Nothing from the speech became markup: no script, link, bold, heading or maths."""
+    found = page.evaluate(
+        """() => {
+            const main = document.querySelector('section.main, [data-testid="stMain"]') || document.body;
+            return {
+              scripts: [...document.scripts].filter(s => s.textContent.includes("alert('x')")).length,
+              jsLinks: document.querySelectorAll('a[href^="javascript" i]').length,
+              bold: [...main.querySelectorAll('strong, b')]
+                  .filter(e => e.textContent.includes('太字')).length,
+              headings: [...main.querySelectorAll('h1,h2,h3,h4,h5,h6')]
+                  .filter(e => e.textContent.includes('見出し')).length,
+              katex: main.querySelectorAll('.katex').length,
+            };
+        }"""
+    )
+    assert found == {"scripts": 0, "jsLinks": 0, "bold": 0, "headings": 0, "katex": 0}
+
+
+def test_server_log_has_no_errors(browser, server: tuple[str, Path]) -> None:
+    """Runs after the page tests (same module fixtures): anything they provoked is logged here."""
+    log = server[1].read_text(errors="replace")
+    assert "Traceback" not in log and "Error" not in log, log

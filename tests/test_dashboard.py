@@ -1,0 +1,296 @@
+"""The dashboard's pages, driven headlessly with Streamlit's AppTest against tests/sample_db.py."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import ui
+
+try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
+    from tests.sample_db import EXPECTED, HOSTILE, build_sample_db
+except ImportError:
+    from sample_db import EXPECTED, HOSTILE, build_sample_db
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+MEETING_101 = "demo-discussnet-1-101"  # 本会議 2023-06-12, 9 speeches, the hostile one is seq 7
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_UNESCAPED_SPECIAL = re.compile(r"(?<!\\)[<>\[\]()*_`#]")
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("db") / "oshigiin.duckdb")
+
+
+@pytest.fixture
+def app(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("OSHIGIIN_DB", str(sample_db))
+    return AppTest.from_file(str(APP), default_timeout=30)
+
+
+def open_page(at: AppTest, page: str, **query: str) -> AppTest:
+    at.run()
+    at.query_params.update(query)
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def speech_headers(at: AppTest) -> list[str]:
+    """The seq/speaker line of each speech card, in page order."""
+    return [m for m in texts(at.markdown) if re.match(r"(▶ )?\*\*\d+\.\*\*", m)]
+
+
+# 概要 ----------------------------------------------------------------------------------------
+
+
+def test_home_shows_counts_and_freshness(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert texts(app.title) == ["推し議員: 架空区"]
+    assert texts(app.metric) == [str(EXPECTED[k]) for k in ("meetings", "speeches", "members")]
+    facts = "\n".join(texts(app.markdown))
+    assert "2023-06-12 〜 2024-03-05" in facts
+    assert "2024-04-01 15:00" in facts  # newest fetched_at, 06:00 UTC, shown in Japan time
+    assert app.sidebar.selectbox(key=ui.COUNCIL_KEY).value == "demo"
+    assert app.dataframe[0].value["name"].tolist() == ["架空区"]
+
+
+def test_missing_database_shows_help_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OSHIGIIN_DB", str(tmp_path / "nope.duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "`make run` でデモデータベースを作成してください" in at.error[0].value
+
+
+def test_unreadable_database_shows_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bogus = tmp_path / "oshigiin.duckdb"
+    bogus.write_text("not a database")
+    monkeypatch.setenv("OSHIGIIN_DB", str(bogus))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert not at.exception
+    assert "データベースを読み込めませんでした" in at.error[0].value
+
+
+def test_a_newly_published_file_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    live = build_sample_db(tmp_path / "oshigiin.duckdb")
+    monkeypatch.setenv("OSHIGIIN_DB", str(live))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert texts(at.metric)[1] == "30"
+
+    # Publish the way the pipeline does: build aside, then rename over the live file.
+    staged = build_sample_db(tmp_path / "staged.duckdb")
+    con = duckdb.connect(str(staged))
+    con.execute("DELETE FROM speeches WHERE seq > 5")
+    con.close()
+    os.replace(staged, live)
+
+    at.run()
+    assert not at.exception
+    assert texts(at.metric)[1] == "20"
+
+
+def test_english_toggle(app: AppTest) -> None:
+    app.run()
+    app.sidebar.toggle[0].set_value(True).run()
+    open_page(app, "members")
+    assert texts(app.title) == ["Members"]
+    assert app.metric[0].label == "Members"
+
+
+# 議員一覧 ------------------------------------------------------------------------------------
+
+
+def test_members_lists_everyone_with_speech_counts(app: AppTest) -> None:
+    open_page(app, "members")
+    assert app.metric[0].value == str(EXPECTED["members"])
+    table = app.dataframe[0].value
+    assert len(table) == EXPECTED["members"]
+    assert table["name"].tolist()[:2] == ["山田 太郎", "髙橋 健二"]
+    sato = table.set_index("name").loc["佐藤 花子"]
+    assert sato[["kana", "faction", "seat", "speeches"]].tolist() == ["さとう はなこ", "区民クラブ", 3, 3]
+    assert table.set_index("name").at["中村 誠", "faction"] == "（会派なし）"  # his membership ended
+
+
+def test_faction_filter_narrows_the_list(app: AppTest) -> None:
+    open_page(app, "members")
+    app.multiselect(key="factions-demo").set_value(["架空未来の会"]).run()
+    assert not app.exception
+    assert app.dataframe[0].value["name"].tolist() == ["山田 太郎", "髙橋 健二"]
+    assert app.metric[0].value == f"{EXPECTED['members_in_mirai']} / {EXPECTED['members']}"
+
+
+@pytest.mark.parametrize("typed", ["タカハシ", "たかはし", "ﾀｶﾊｼ ｹﾝｼﾞ", "高橋", "髙橋", "高橋健二"])
+def test_member_search_by_reading_or_folded_name(app: AppTest, typed: str) -> None:
+    open_page(app, "members")
+    app.text_input(key="member-query-demo").input(typed).run()
+    assert not app.exception
+    assert app.dataframe[0].value["name"].tolist() == ["髙橋 健二"]
+
+
+def test_member_search_without_match(app: AppTest) -> None:
+    open_page(app, "members")
+    app.text_input(key="member-query-demo").input("存在しない").run()
+    assert not app.exception
+    assert app.metric[0].value == "0 / 6"
+    assert "該当する議員はいません" in app.info[0].value
+
+
+# 会議 ----------------------------------------------------------------------------------------
+
+
+def test_meetings_list_and_filters(app: AppTest) -> None:
+    open_page(app, "meetings")
+    assert app.dataframe[0].value["date"].tolist() == ["2024-03-05", "2024-02-22", "2023-09-20", "2023-06-12"]
+    app.multiselect(key="meeting-kinds-demo").set_value(["委員会"]).run()
+    assert app.dataframe[0].value["kind"].tolist() == ["委員会", "委員会"]
+    app.selectbox(key="meeting-year-demo").set_value(2023).run()
+    assert not app.exception
+    assert app.dataframe[0].value["title"].tolist() == ["企画総務委員会 09月20日-01号"]
+
+
+def test_opening_a_meeting_shows_its_speeches_in_order(app: AppTest) -> None:
+    open_page(app, "meetings")
+    app.selectbox(key="meeting-demo").set_value(MEETING_101).run()
+    assert not app.exception
+    headers = speech_headers(app)
+    assert [int(re.search(r"\d+", h).group()) for h in headers] == list(range(1, 10))
+    assert "**山田太郎（議長）**" in headers[0]
+    assert "**佐藤花子**" in headers[2] and "質問" in headers[2]
+    assert "答弁" in headers[3]
+    assert app.query_params["meeting"] == MEETING_101  # shareable
+    assert any("minutes/1/101?minute=101001" in c for c in texts(app.caption))
+
+
+def test_meeting_query_param_opens_it_and_marks_the_speech(app: AppTest) -> None:
+    speech = f"{MEETING_101}-101005"
+    open_page(app, "meetings", meeting=MEETING_101, speech=speech)
+    assert app.selectbox(key="meeting-demo").value == MEETING_101
+    headers = speech_headers(app)
+    assert len(headers) == 10  # the marked speech first, then all nine in order
+    assert headers[0].startswith("▶ **5.** **髙橋健二**")
+    assert headers[5].startswith("▶ **5.**")
+    assert "**共有された発言**" in texts(app.markdown)
+
+
+def test_unknown_meeting_param_warns(app: AppTest) -> None:
+    open_page(app, "meetings", meeting="demo-nope")
+    assert "会議が見つかりません" in app.warning[0].value
+    assert speech_headers(app) == []
+
+
+def test_hostile_speech_is_inert_on_the_meeting_page(app: AppTest) -> None:
+    open_page(app, "meetings", meeting=MEETING_101)
+    assert_rendered_literally(texts(app.markdown), HOSTILE)
+
+
+# 発言検索 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "hits"),
+    [("保育", EXPECTED["hits_保育"]), ("桜", EXPECTED["hits_桜"]), ("櫻", EXPECTED["hits_桜"]), ("script", 1),
+     ("１２番", 1), ("保育 質", 2), ("%", 0)],
+)
+def test_search_hit_counts(app: AppTest, query: str, hits: int) -> None:
+    open_page(app, "search")
+    app.text_input(key="q").input(query).run()
+    assert not app.exception
+    if hits:
+        assert texts(app.markdown)[0].startswith(f"**{hits}件の発言が見つかりました。**")
+        assert len(app.get("page_link")) == hits
+    else:
+        assert "見つかりませんでした" in app.info[0].value
+    assert app.query_params["q"] == query
+
+
+def test_search_results_are_newest_first_with_the_match_marked(app: AppTest) -> None:
+    open_page(app, "search", q="保育")
+    assert app.text_input(key="q").value == "保育"  # read back from the URL
+    dates = [c[:12] for c in texts(app.caption) if c[:4].isdigit()]
+    assert dates == ["2024\\-03\\-05", "2024\\-03\\-05", "2023\\-06\\-12"]
+    snippets = [m for m in texts(app.markdown) if ":orange-background[" in m]
+    assert snippets[0] == "＜:orange-background[保育]＞の質の確保について、区の考えを伺います。"
+    assert len(snippets) == 3
+
+
+def test_search_for_the_hostile_speech_shows_it_literally(app: AppTest) -> None:
+    open_page(app, "search", q="script")
+    snippet = next(m for m in texts(app.markdown) if ":orange-background[" in m)
+    head, rest = snippet.split(":orange-background[", 1)
+    match, tail = rest.split("]", 1)
+    assert match == "script"
+    assert not _UNESCAPED_SPECIAL.search(head + tail)
+    shown = _ESCAPED.sub(r"\1", head + match + tail)
+    assert shown.endswith("…") and HOSTILE.startswith(shown[:-1])  # a snippet: cut after the match
+    assert shown.startswith("<script>alert('x')</script> **太字のつもり** [ここを押す](javascript:")
+
+
+def test_empty_search_prompts(app: AppTest) -> None:
+    open_page(app, "search")
+    assert "Enter" in app.caption[0].value
+    assert "q" not in app.query_params
+
+
+def test_every_string_is_translated() -> None:
+    from dashboard import i18n
+
+    assert i18n.JA.keys() == i18n.EN.keys()
+    assert all(i18n.JA.values()) and all(i18n.EN.values())
+
+
+# helpers ---------------------------------------------------------------------------------
+
+
+def assert_rendered_literally(markdowns: list[str], text: str) -> None:
+    """One of the Markdown bodies is `text` with every Markdown special escaped."""
+    found = [m for m in markdowns if _ESCAPED.sub(r"\1", m) == text]
+    assert found, f"{text!r} not shown in {markdowns!r}"
+    assert not _UNESCAPED_SPECIAL.search(found[0]), found[0]
+    assert "<script>" not in "".join(markdowns)
+
+
+@pytest.mark.parametrize(
+    "text", [HOSTILE, "1. 番号\n    字下げ\n> 引用", "a\\b", "[x](javascript:alert(1))", ":red[x] $x$"]
+)
+def test_md_escape_round_trips(text: str) -> None:
+    escaped = ui.md_escape(text)
+    assert not _UNESCAPED_SPECIAL.search(escaped.replace("\\\\", ""))
+    assert _ESCAPED.sub(r"\1", escaped.replace("  \n", "\n")) == "\n".join(
+        line.lstrip(" ") for line in text.split("\n")
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.jp/a b", "https://example.jp/a%20b"),
+        ("http://example.jp/x?y=1&z=(2)", "http://example.jp/x?y=1&z=(2)"),
+        ("https://example.jp/<x>", "https://example.jp/%3Cx%3E"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,x", None),
+        (None, None),
+    ],
+)
+def test_safe_url(url: str | None, safe: str | None) -> None:
+    assert ui.safe_url(url) == safe
+
+
+def test_snippet_prefers_the_published_text() -> None:
+    text = "前" * 50 + "保育" + "後" * 100
+    head, match, tail = ui.snippet(text, text, ["保育"])
+    assert (match, len(head), head[0], tail[-1]) == ("保育", 41, "…", "…")
+    # Only normalisation made it match: show the normalised text.
+    assert ui.snippet("公園の櫻", "公園の桜", ["桜"]) == ("公園の", "桜", "")
