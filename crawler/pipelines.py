@@ -36,8 +36,8 @@ class StagingWriter:
         crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)
         return writer
 
-    def open_spider(self, spider):
-        self.spider = spider
+    def open_spider(self):
+        spider = self.spider = self.crawler.spider
         self.started = utcnow()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.run_id = f"{stamp}-{spider.name}-{os.getpid()}"
@@ -55,7 +55,7 @@ class StagingWriter:
         self._write("fetch_log", {"run_id": self.run_id, "council_id": self.spider.council_id,
                                   "spider": self.spider.name, **fields})
 
-    def process_item(self, item, spider=None):
+    def process_item(self, item):
         if isinstance(item, MeetingItem):
             self._write("meetings", asdict(item))
             self.counts["meetings"] += 1

@@ -20,6 +20,11 @@ HTTPCACHE_ENABLED = True
 HTTPCACHE_DIR = str(httpcache_dir())
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 
+# Measured 2026-11-23 (scrapy 2.19, a local server): with the default asyncio reactor a serial
+# crawl idles ~1 s between some requests (2,000 demo speeches: 16.8 s); Twisted's epoll reactor
+# does the same crawl in 1.4 s. Nothing here needs asyncio.
+TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
+
 ITEM_PIPELINES = {"crawler.pipelines.StagingWriter": 100}
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

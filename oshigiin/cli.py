@@ -77,6 +77,12 @@ def crawl(council, base_url, no_cache, years, council_ids, load, db):
         click.echo(f"{run['spider']}: {run['meetings']} meetings, {run['speeches']} speeches, "
                    f"{run['members']} members, {run['failures']} failures ({run['finish_reason']})")
     click.echo(f"crawl: {time.monotonic() - started:.1f}s")
+    empty = [r for r in runs if r["spider"] != "roster" and r["meetings"] == 0]
+    if empty:
+        # A crawl that brings back nothing is a failure, never a quiet success.
+        raise Failure(f"{council_obj.name}: the {empty[0]['spider']} crawl yielded no meetings "
+                      f"({empty[0]['failures']} failures; see data/staging/{council_obj.code}/"
+                      f"{empty[0]['run_id']}/fetch_log.ndjson)")
     if load:
         _load([council_obj.code], db)
 

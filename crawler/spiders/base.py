@@ -40,9 +40,14 @@ class CouncilSpider(scrapy.Spider):
         self.base_url = (base_url or self.council.base_url or "").rstrip("/") + "/"
         if self.platform and self.base_url == "/":
             raise ValueError(f"{self.council.name}: no base_url in the registry; pass -a base_url=…")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
         # Only a server we run ourselves (the demo) is crawled faster than the polite default.
-        if self.council.download_delay is not None:
-            self.download_delay = self.council.download_delay
+        if spider.council.download_delay is not None:
+            crawler.settings.set("DOWNLOAD_DELAY", spider.council.download_delay, priority="spider")
+        return spider
 
     def on_council_host(self, url: str) -> str:
         """A registry URL moved to the -a base_url host (the demo server runs on any port)."""
