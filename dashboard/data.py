@@ -111,26 +111,27 @@ def load_factions(db: DbFile, council_id: str) -> list[str]:
 
 @st.cache_data(**_CACHE)
 def load_members(
-    db: DbFile, council_id: str, factions: tuple[str, ...] = (), query: str = ""
+    db: DbFile, council_id: str, factions: tuple[str, ...] = (), query: str = "", former: bool = False
 ) -> pd.DataFrame:
-    """Members with their current faction and number of speeches.
+    """Members with their current faction and number of speeches; former members only if asked.
 
     `query` matches the folded name (髙橋 finds 高橋) or the reading, typed in hiragana or
     katakana; spaces in the query and in the stored reading are ignored.
     """
     name = normalize_name(query)
     return _query(db, """
-        SELECT m.person_id, m.seat, m.name, m.kana, m.faction,
+        SELECT m.person_id, m.seat, m.name, m.kana, m.faction, m.current,
                (SELECT count(*) FROM speeches s WHERE s.person_id = m.person_id) AS speeches,
                m.source_url
         FROM members m
-        WHERE m.council_id = $council
+        WHERE m.council_id = $council AND (m.current OR $former)
           AND (len($factions) = 0 OR list_contains($factions, m.faction))
           AND ($name = ''
                OR contains(m.name_norm, $name)
                OR contains(regexp_replace(coalesce(m.kana, ''), '\\s|\u3000', '', 'g'), $kana))
-        ORDER BY m.seat NULLS LAST, m.name_norm
-    """, {"council": council_id, "factions": list(factions), "name": name, "kana": to_hiragana(name)})
+        ORDER BY m.current DESC, m.seat NULLS LAST, m.name_norm
+    """, {"council": council_id, "factions": list(factions), "name": name, "kana": to_hiragana(name),
+          "former": former})
 
 
 @st.cache_data(**_CACHE)

@@ -157,36 +157,6 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
                md5(concat_ws('|', name, kana, seat, source_url)) AS content_hash
         FROM merged
     """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE stage_organizations AS
-        SELECT DISTINCT ON (organization_id)
-               council_id || ':faction:' || name_key(faction) AS organization_id, council_id,
-               faction AS name, 'faction' AS classification, source_url, fetched_at,
-               md5(concat_ws('|', faction, source_url)) AS content_hash
-        FROM stage_roster WHERE faction IS NOT NULL AND current
-        ORDER BY organization_id, fetched_at DESC
-    """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE stage_memberships AS
-        SELECT person_id || '@' || council_id || ':faction:' || name_key(faction) AS membership_id,
-               person_id, council_id || ':faction:' || name_key(faction) AS organization_id,
-               'member' AS role, NULL::DATE AS start_date, NULL::DATE AS end_date, source_url, fetched_at,
-               md5(concat_ws('|', faction, source_url)) AS content_hash
-        FROM stage_roster WHERE faction IS NOT NULL AND current
-    """)
-    # Speaker → member: same council, same normalised name, and speaking as a member (no office,
-    # or a council office such as 議長 / 委員長 / 委員), so an executive who shares a member's
-    # name is never taken for them.
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE stage_speeches_resolved AS
-        SELECT s.* EXCLUDE (seat), p.person_id,
-               md5(concat_ws('|', s.seq, s.speaker_raw, s.speaker_name, s.speaker_role, s.kind, s.text,
-                             s.source_url, p.person_id)) AS content_hash
-        FROM stage_speeches s
-        LEFT JOIN stage_people p
-          ON p.council_id = s.council_id AND p.name_norm = name_key(s.speaker_name)
-         AND (s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)')
-    """)
     councils = []
     for code in council_ids:
         c = find_council(code)
@@ -202,6 +172,45 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
                AS content_hash
         FROM stage_councils WHERE council_id IN (SELECT council_id FROM raw_meetings
                                                  UNION SELECT council_id FROM stage_roster)
+    """)
+    # Popolo: everyone on the latest roster holds a membership of the council itself (that is
+    # what "current member" means), and of their faction when they have one.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE roster_orgs AS
+        SELECT person_id, council_id, r.source_url, fetched_at, council_id || ':council' AS organization_id,
+               c.name || '議会' AS name, 'council' AS classification
+        FROM stage_roster r JOIN stage_councils c USING (council_id) WHERE current
+        UNION ALL
+        SELECT person_id, council_id, source_url, fetched_at,
+               council_id || ':faction:' || name_key(faction), faction, 'faction'
+        FROM stage_roster WHERE current AND faction IS NOT NULL
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_organizations AS
+        SELECT DISTINCT ON (organization_id) organization_id, council_id, name, classification, source_url,
+               fetched_at, md5(concat_ws('|', name, classification, source_url)) AS content_hash
+        FROM roster_orgs
+        ORDER BY organization_id, fetched_at DESC
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_memberships AS
+        SELECT person_id || '@' || organization_id AS membership_id, person_id, organization_id,
+               'member' AS role, NULL::DATE AS start_date, NULL::DATE AS end_date, source_url, fetched_at,
+               md5(concat_ws('|', organization_id, source_url)) AS content_hash
+        FROM roster_orgs
+    """)
+    # Speaker → member: same council, same normalised name, and speaking as a member (no office,
+    # or a council office such as 議長 / 委員長 / 委員), so an executive who shares a member's
+    # name is never taken for them.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_speeches_resolved AS
+        SELECT s.* EXCLUDE (seat), p.person_id,
+               md5(concat_ws('|', s.seq, s.speaker_raw, s.speaker_name, s.speaker_role, s.kind, s.text,
+                             s.source_url, p.person_id)) AS content_hash
+        FROM stage_speeches s
+        LEFT JOIN stage_people p
+          ON p.council_id = s.council_id AND p.name_norm = name_key(s.speaker_name)
+         AND (s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)')
     """)
     fetch_source = _read_json(fetches, FETCH_COLUMNS) if fetches else "(SELECT * FROM fetch_log WHERE false)"
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_fetch_log AS SELECT * FROM {fetch_source}")

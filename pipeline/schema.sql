@@ -62,18 +62,18 @@ CREATE TABLE IF NOT EXISTS people (
     content_hash VARCHAR NOT NULL
 );
 
--- Popolo Organization: factions (会派) within a council.
+-- Popolo Organization: the council itself, and its factions (会派).
 CREATE TABLE IF NOT EXISTS organizations (
-    organization_id VARCHAR PRIMARY KEY,  -- {council_id}:faction:{name_norm}
+    organization_id VARCHAR PRIMARY KEY,  -- {council_id}:council, {council_id}:faction:{name_norm}
     council_id      VARCHAR NOT NULL,
     name            VARCHAR NOT NULL,
-    classification  VARCHAR NOT NULL,     -- faction
+    classification  VARCHAR NOT NULL,     -- council | faction
     source_url      VARCHAR NOT NULL,
     fetched_at      TIMESTAMPTZ NOT NULL,
     content_hash    VARCHAR NOT NULL
 );
 
--- Popolo Membership: a person in a faction.
+-- Popolo Membership: a person seated in the council, or in a faction.
 CREATE TABLE IF NOT EXISTS memberships (
     membership_id   VARCHAR PRIMARY KEY,  -- {person_id}@{organization_id}
     person_id       VARCHAR NOT NULL,
@@ -113,10 +113,25 @@ CREATE TABLE IF NOT EXISTS fetch_log (
     fetched_at   TIMESTAMPTZ NOT NULL
 );
 
+-- current: on the council's latest roster page where the council publishes one (an open
+-- membership of the council itself), otherwise listed at the latest plenary sitting (本会議).
 CREATE OR REPLACE VIEW members AS
+WITH latest_plenary AS (
+    SELECT council_id, max(date) AS date FROM meetings WHERE kind = '本会議' GROUP BY council_id
+), seated AS (
+    SELECT DISTINCT a.person_id
+    FROM attendance a JOIN meetings mt USING (meeting_id)
+    JOIN latest_plenary l ON l.council_id = mt.council_id AND l.date = mt.date
+), open_memberships AS (
+    SELECT m.person_id, o.organization_id, o.name, o.classification, o.council_id
+    FROM memberships m JOIN organizations o USING (organization_id)
+    WHERE m.end_date IS NULL
+)
 SELECT p.person_id, p.council_id, p.name, p.name_norm, p.kana, p.seat,
-       o.name AS faction, o.organization_id AS faction_id,
+       f.name AS faction, f.organization_id AS faction_id,
+       CASE WHEN p.council_id IN (SELECT council_id FROM open_memberships WHERE classification = 'council')
+            THEN p.person_id IN (SELECT person_id FROM open_memberships WHERE classification = 'council')
+            ELSE p.person_id IN (SELECT person_id FROM seated) END AS current,
        p.source_url, p.fetched_at
 FROM people p
-LEFT JOIN memberships m ON m.person_id = p.person_id AND m.end_date IS NULL
-LEFT JOIN organizations o ON o.organization_id = m.organization_id;
+LEFT JOIN open_memberships f ON f.person_id = p.person_id AND f.classification = 'faction';

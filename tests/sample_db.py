@@ -144,6 +144,18 @@ def _frames(council_id: str = "demo") -> dict[str, pd.DataFrame]:
             "start_date": date(2023, 5, 1), "end_date": end, "source_url": url, "fetched_at": FETCHED,
             "content_hash": _hash(pid, oid, end),
         })
+        # Seated in the council itself (Popolo): what makes a member current.
+        council_org = f"{council_id}:council"
+        orgs[council_org] = {
+            "organization_id": council_org, "council_id": council_id, "name": "架空区議会",
+            "classification": "council", "source_url": f"{BASE}/members", "fetched_at": FETCHED,
+            "content_hash": _hash(council_org),
+        }
+        memberships.append({
+            "membership_id": f"{pid}@{council_org}", "person_id": pid, "organization_id": council_org,
+            "role": "member", "start_date": date(2023, 5, 1), "end_date": None, "source_url": url,
+            "fetched_at": FETCHED, "content_hash": _hash(pid, council_org),
+        })
     by_seat = {p["seat"]: p for p in people}
 
     meetings, speeches, attendance = [], [], []

@@ -131,6 +131,24 @@ def test_faction_filter_narrows_the_list(app: AppTest) -> None:
     assert app.metric[0].value == f"{EXPECTED['members_in_mirai']} / {EXPECTED['members']}"
 
 
+def test_former_members_are_hidden_until_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build_sample_db(tmp_path / "oshigiin.duckdb")
+    with duckdb.connect(str(db)) as con:  # 中村 誠 leaves the council: no longer on the roster
+        con.execute("DELETE FROM memberships WHERE person_id = 'demo:中村誠' AND organization_id = 'demo:council'")
+    monkeypatch.setenv("OSHIGIIN_DB", str(db))
+    at = open_page(AppTest.from_file(str(APP), default_timeout=30), "members")
+    assert app_names(at) and "中村 誠" not in app_names(at)
+    assert at.metric[0].value == str(EXPECTED["members"] - 1)
+    at.toggle(key="former-demo").set_value(True).run()
+    table = at.dataframe[0].value.set_index("name")
+    assert len(table) == EXPECTED["members"]
+    assert table.at["中村 誠", "status"] == "元議員" and table.at["山田 太郎", "status"] == "現職"
+
+
+def app_names(at: AppTest) -> list[str]:
+    return at.dataframe[0].value["name"].tolist()
+
+
 @pytest.mark.parametrize("typed", ["タカハシ", "たかはし", "ﾀｶﾊｼ ｹﾝｼﾞ", "高橋", "髙橋", "高橋健二"])
 def test_member_search_by_reading_or_folded_name(app: AppTest, typed: str) -> None:
     open_page(app, "members")

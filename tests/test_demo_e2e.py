@@ -79,6 +79,16 @@ def test_attendance_and_members_match_the_generator(demo):
         assert (kana, faction, seat) == (p["kana"], p["faction"], p["seat"])
 
 
+def test_current_members_are_the_seated_ones(demo):
+    members = demo["council"].members()
+    seated = {normalize_name(p["name"]) for p in members if p["left"] is None}
+    current = {r[0] for r in query(demo["db"], "SELECT name_norm FROM members WHERE current")}
+    assert current == seated and len(current) == 40
+    former = {r[0] for r in query(demo["db"], "SELECT name_norm FROM members WHERE NOT current")}
+    # (a small demo may span no election, and so have no former members at all)
+    assert former <= {normalize_name(p["name"]) for p in members if p["left"] is not None}
+
+
 def test_every_record_carries_its_source(demo):
     for table in ("meetings", "speeches", "people", "attendance", "memberships"):
         missing = query(demo["db"], f"SELECT count(*) FROM {table} WHERE source_url IS NULL OR fetched_at IS NULL")

@@ -18,8 +18,10 @@ query = st.text_input(
     placeholder="髙橋 / たかはし / タカハシ",
 )
 
-members = data.load_members(db, council_id, tuple(factions), query)
-total = len(data.load_members(db, council_id))
+former = st.toggle(t("members.former"), key=f"former-{council_id}", help=t("members.former_help"))
+
+members = data.load_members(db, council_id, tuple(factions), query, former)
+total = len(data.load_members(db, council_id, former=former))
 shown = f"{len(members)} / {total}" if (factions or query.strip()) else str(total)
 st.metric(t("members.count"), shown)
 
@@ -29,14 +31,17 @@ else:
     st.dataframe(
         members.assign(
             faction=members["faction"].fillna(t("no_faction")),
+            kana=members["kana"].fillna(""),
+            status=members["current"].map({True: t("members.current"), False: t("members.former_one")}),
             source_url=members["source_url"].map(ui.safe_url),
-        )[["seat", "name", "kana", "faction", "speeches", "source_url"]],
+        )[["seat", "name", "kana", "faction", *(["status"] if former else []), "speeches", "source_url"]],
         hide_index=True,
         column_config={
             "seat": st.column_config.NumberColumn(t("members.col.seat"), width="small"),
             "name": t("members.col.name"),
             "kana": t("members.col.kana"),
             "faction": t("members.col.faction"),
+            "status": t("members.col.status"),
             "speeches": st.column_config.NumberColumn(t("members.col.speeches"), width="small"),
             "source_url": st.column_config.LinkColumn(
                 t("members.col.source"), display_text=t("members.source_link")
