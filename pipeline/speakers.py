@@ -100,6 +100,16 @@ def speech_kind(marker: str, role: str | None, type_code: int | None = None) -> 
             # 質問 by the platform (函館 fixture), but it asks nothing.
             return "other"
         return {4: "procedural", 5: "question", 6: "answer"}.get(type_code, "other")
+    # Text platforms mark everyone with ○ on many councils, so the office decides.
     if role and role.endswith(("議長", "委員長")):
         return "procedural"
-    return {"◆": "question", "◎": "answer", "○": "procedural", "〇": "procedural"}.get(marker, "other")
+    if role and role.startswith("事務局"):
+        return "other"  # the clerk reads documents aloud
+    if role and role not in ("委員", "議員") and _EXECUTIVE.search(role):
+        return "answer"
+    if role in (None, "委員", "議員") and marker in "◆○〇":
+        return "question"
+    return {"◎": "answer"}.get(marker, "other")
+
+
+_EXECUTIVE = re.compile(r"(長|参事|理事|監|管理者|主幹|次長|主査)$")

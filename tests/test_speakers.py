@@ -34,5 +34,13 @@ def test_kind_from_discussnet_code_wins_over_marker():
     assert speech_kind("◆", None) == "question"
 
 
+@pytest.mark.parametrize(("marker", "role", "kind"), [
+    ("○", "議長", "procedural"), ("○", "市長", "answer"), ("○", "子ども家庭部長", "answer"),
+    ("○", None, "question"), ("○", "委員", "question"), ("○", "事務局長", "other"), ("◎", "区長", "answer"),
+])
+def test_kind_on_text_platforms_comes_from_the_office(marker, role, kind):
+    assert speech_kind(marker, role) == kind
+
+
 def test_committee_chair_report_is_not_a_question():
     assert speech_kind("◆", "総務常任委員長", 5) == "other"
