@@ -87,8 +87,12 @@ class StagingWriter:
     def spider_closed(self, spider, reason):
         for f in self.files.values():
             f.close()
+        stats = self.crawler.stats
         manifest = {"run_id": self.run_id, "council_id": spider.council_id, "spider": spider.name,
-                    "started": self.started, "finished": utcnow(), "finish_reason": reason, **self.counts}
+                    "started": self.started, "finished": utcnow(), "finish_reason": reason, **self.counts,
+                    "listed": stats.get_value("oshigiin/listed", 0),
+                    "skipped_held": stats.get_value("oshigiin/skipped_held", 0),
+                    "robots_forbidden": stats.get_value("oshigiin/robots_forbidden", 0)}
         tmp = self.dir / "run.json.tmp"
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, self.dir / "run.json")

@@ -44,9 +44,9 @@ def saved_settings() -> dict:
     return json.loads(path.read_text()) if path.exists() else {"speeches": 5000, "seed": 0}
 
 
-def crawl_subprocess(base_url: str) -> subprocess.CompletedProcess:
+def crawl_subprocess(base_url: str, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "oshigiin", "crawl", CODE, "--base-url", base_url, "--no-cache", "--no-load"],
+        [sys.executable, "-m", "oshigiin", "crawl", CODE, "--base-url", base_url, "--no-cache", "--no-load", *extra],
         env=dict(os.environ), capture_output=True, text=True, check=False,
     )
 

@@ -51,12 +51,17 @@ def councils():
 @click.option("--no-cache", is_flag=True, help="Bypass Scrapy's HTTP cache.")
 @click.option("--years", help="Only these view years, comma-separated (DiscussNet).")
 @click.option("--council-ids", help="Only these platform 会議 ids, comma-separated (DiscussNet).")
+@click.option("--full", is_flag=True, help="Fetch every sitting again, not only new and recent ones.")
 @click.option("--load/--no-load", default=True, show_default=True, help="Load into the database afterwards.")
 @click.option("--db", type=click.Path(path_type=Path), help="Database to load into.")
-def crawl(council, base_url, no_cache, years, council_ids, load, db):
+def crawl(council, base_url, no_cache, years, council_ids, full, load, db):
     """Crawl one council's minutes (and roster), then load them.
 
     COUNCIL is a 全国地方公共団体コード or a name from the registry.
+
+    \b
+    A re-crawl fetches only the listings, new sittings and recent ones (which councils still
+    correct); --full fetches everything again.
 
     \b
     Example:
@@ -68,23 +73,35 @@ def crawl(council, base_url, no_cache, years, council_ids, load, db):
 
     try:
         council_obj = find_council(council)
-        args = {k: v for k, v in (("years", years), ("council_ids", council_ids)) if v}
+        args = {k: v for k, v in (("years", years), ("council_ids", council_ids), ("full", "1" if full else None))
+                if v}
         started = time.monotonic()
         runs = run_crawl(council, base_url=base_url, cache=not no_cache, **args)
     except (UnknownCouncil, ValueError) as exc:
         raise Failure(str(exc)) from exc
     for run in runs:
-        click.echo(f"{run['spider']}: {run['meetings']} meetings, {run['speeches']} speeches, "
-                   f"{run['members']} members, {run['failures']} failures ({run['finish_reason']})")
+        click.echo(f"{run['spider']}: {run['listed']} sittings listed, {run['skipped_held']} already held, "
+                   f"{run['meetings']} fetched ({run['speeches']} speeches), {run['members']} members, "
+                   f"{run['failures']} failures ({run['finish_reason']})")
     click.echo(f"crawl: {time.monotonic() - started:.1f}s")
-    empty = [r for r in runs if r["spider"] != "roster" and r["meetings"] == 0]
-    if empty:
-        # A crawl that brings back nothing is a failure, never a quiet success.
-        raise Failure(f"{council_obj.name}: the {empty[0]['spider']} crawl yielded no meetings "
-                      f"({empty[0]['failures']} failures; see data/staging/{council_obj.code}/"
-                      f"{empty[0]['run_id']}/fetch_log.ndjson)")
+    _check_runs(council_obj, runs)
     if load:
         _load([council_obj.code], db)
+
+
+def _check_runs(council, runs: list[dict]) -> None:
+    """A crawl that lists nothing is a failure, never a quiet success; robots.txt is said plainly."""
+    for run in runs:
+        log = f"data/staging/{council.code}/{run['run_id']}/fetch_log.ndjson"
+        if run.get("robots_forbidden"):
+            raise Failure(
+                f"{council.name}: the site's robots.txt forbids {run['robots_forbidden']} of the pages the "
+                f"{run['spider']} spider needs, and oshigiin obeys robots.txt. Download the minutes as text "
+                f"from the council's site and load them with `oshigiin import {council.platform} FILES… "
+                f"--council {council.code}` (details: {log})")
+        if run["spider"] != "roster" and run["listed"] == 0:
+            raise Failure(f"{council.name}: the {run['spider']} crawl listed no sittings "
+                          f"({run['failures']} failures; see {log})")
 
 
 @main.command("load")

@@ -111,7 +111,7 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
         SELECT meeting_id || '-' || sp.ext_minute_id AS speech_id, meeting_id, council_id, sp.seq AS seq,
                sp.speaker_raw AS speaker_raw, sp.speaker_name AS speaker_name,
                sp.speaker_role AS speaker_role, sp.seat AS seat, sp.kind AS kind,
-               coalesce(sp.text, '') AS text, fold(coalesce(sp.text, '')) AS text_norm,
+               coalesce(sp.text, '') AS text,
                sp.ext_minute_id AS ext_minute_id, sp.source_url AS source_url, fetched_at
         FROM s
     """)
@@ -202,14 +202,21 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
     # Speaker → member: same council, same normalised name, and speaking as a member (no office,
     # or a council office such as 議長 / 委員長 / 委員), so an executive who shares a member's
     # name is never taken for them.
+    # name_key runs in Python: once per distinct speaker, not once per speech.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE speaker_keys AS
+        SELECT speaker_name, name_key(speaker_name) AS name_norm
+        FROM (SELECT DISTINCT speaker_name FROM stage_speeches WHERE speaker_name IS NOT NULL)
+    """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_speeches_resolved AS
         SELECT s.* EXCLUDE (seat), p.person_id,
                md5(concat_ws('|', s.seq, s.speaker_raw, s.speaker_name, s.speaker_role, s.kind, s.text,
                              s.source_url, p.person_id)) AS content_hash
         FROM stage_speeches s
+        LEFT JOIN speaker_keys k USING (speaker_name)
         LEFT JOIN stage_people p
-          ON p.council_id = s.council_id AND p.name_norm = name_key(s.speaker_name)
+          ON p.council_id = s.council_id AND p.name_norm = k.name_norm
          AND (s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)')
     """)
     fetch_source = _read_json(fetches, FETCH_COLUMNS) if fetches else "(SELECT * FROM fetch_log WHERE false)"
@@ -221,11 +228,17 @@ STAGE = {"councils": "stage_councils_h", "meetings": "stage_meetings", "speeches
          "memberships": "stage_memberships"}
 
 
+# Columns derived from others, computed only for the rows a load writes: folding a million
+# speeches' text is most of a load's work, and an unchanged re-crawl should not pay for it.
+DERIVED = {"speeches": {"text_norm": "fold(s.text)"}}
+
+
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, scope: str) -> dict[str, int]:
     """Insert new rows, replace changed ones, delete ones the source no longer has (within scope)."""
     key, stage_table = KEYS[table], STAGE[table]
     cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    select = ", ".join(f"s.{c}" for c in cols)
+    derived = DERIVED.get(table, {})
+    select = ", ".join(derived.get(c, f"s.{c}") for c in cols)
     counts = dict(zip(("insert", "update", "noop"), con.execute(f"""
         SELECT count(*) FILTER (WHERE t.{key} IS NULL),
                count(*) FILTER (WHERE t.{key} IS NOT NULL AND t.content_hash <> s.content_hash),
@@ -307,7 +320,8 @@ def load(council_ids: list[str], db: Path | None = None, staging: Path | None = 
         if db.exists():
             shutil.copyfile(db, tmp)
         try:
-            con = duckdb.connect(str(tmp))
+            # Bounded memory on a shared 2-core machine; DuckDB spills to disk beyond it.
+            con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("OSHIGIIN_LOAD_MEMORY", "2GB")})
             try:
                 con.execute(SCHEMA)
                 register_functions(con)

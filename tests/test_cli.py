@@ -53,6 +53,6 @@ def test_a_crawl_that_yields_nothing_fails(data_dir):
          "--no-load"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "OSHIGIIN_DATA": str(data_dir)})
     assert result.returncode == 1
-    assert "yielded no meetings" in result.stderr
+    assert "listed no sittings" in result.stderr
     logs = list(data_dir.glob("staging/demo/*/fetch_log.ndjson"))
     assert logs and "network_error" in logs[0].read_text()

@@ -109,10 +109,40 @@ def test_recrawl_keeps_every_id(demo, monkeypatch):
     monkeypatch.setenv("OSHIGIIN_DATA", str(demo["db"].parent))
     ids_before = query(demo["db"], "SELECT speech_id, content_hash FROM speeches ORDER BY 1")
     with DiscussNetServer(demo["council"]) as server:
-        result = crawl_subprocess(server.url)
+        result = crawl_subprocess(server.url, "--full")
+        minutes_fetched = server.request_count("/dnp/search/minutes/get_minute")
     assert result.returncode == 0, result.stderr[-2000:]
+    assert minutes_fetched == len(list(demo["council"].meeting_ids()))
     report = load(["demo"], demo["db"])
     # Source URLs carry the new server's port, so those rows update; nothing is added or lost.
     assert report.counts["speeches"]["insert"] == 0 and report.counts["speeches"]["delete"] == 0
     ids_after = query(demo["db"], "SELECT speech_id FROM speeches ORDER BY 1")
     assert [r[0] for r in ids_after] == [r[0] for r in ids_before]
+
+
+def test_unchanged_recrawl_fetches_only_listings(demo, monkeypatch):
+    """Issue 3: a re-crawl of an unchanged council never fetches a sitting it already holds."""
+    monkeypatch.setenv("OSHIGIIN_DATA", str(demo["db"].parent))
+    with DiscussNetServer(demo["council"]) as server:
+        result = crawl_subprocess(server.url)
+        paths = [path for _, path, _ in server.request_log]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "/dnp/search/minutes/get_minute" not in paths
+    sittings = len(list(demo["council"].meeting_ids()))
+    assert f"{sittings} sittings listed, {sittings} already held, 0 fetched" in result.stdout
+    # Listings only: robots.txt, tenant.js, the index and the schedule lists (and the roster page).
+    assert set(paths) == {"/robots.txt", "/tenant/demo/js/tenant.js", "/dnp/search/councils/index",
+                          "/dnp/search/minutes/get_schedule", "/gikai/meibo.html"}
+
+
+def test_recent_sittings_are_fetched_again(demo, monkeypatch):
+    """Minutes are corrected after publication: sittings inside the refresh window are re-fetched."""
+    from datetime import date
+
+    from pipeline import state
+
+    latest = max(date.fromisoformat(m["date"]) for m in demo["council"].truth())
+    monkeypatch.setattr(state, "REFRESH_WINDOW", date.today() - latest)
+    held = state.held_documents("demo", "discussnet", demo["db"])
+    recent = [k for k in held if state.needs_fetch(held, k)]
+    assert recent and len(recent) < len(held)

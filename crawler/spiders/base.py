@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.items import FailureItem
 from crawler.parsers.discussnet import ParseError
 from pipeline.registry import find_council
+from pipeline.state import held_documents, needs_fetch
 
 
 def utcnow() -> str:
@@ -30,9 +32,12 @@ class CouncilSpider(scrapy.Spider):
 
     platform: str | None = None  # None: not tied to a minutes platform (rosters)
 
-    def __init__(self, council: str, base_url: str | None = None, **kwargs):
+    def __init__(self, council: str, base_url: str | None = None, full: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.council = find_council(council)
+        # Incremental by default: sittings already published (and not recent) are not fetched again.
+        self.full = bool(full) and full not in ("0", "false", "no")
+        self.held = {} if self.full or not self.platform else held_documents(self.council.code, self.platform)
         if self.platform and self.council.platform != self.platform:
             raise ValueError(
                 f"{self.council.name} publishes on {self.council.platform!r}, not {self.platform!r}"
@@ -48,6 +53,15 @@ class CouncilSpider(scrapy.Spider):
         if spider.council.download_delay is not None:
             crawler.settings.set("DOWNLOAD_DELAY", spider.council.download_delay, priority="spider")
         return spider
+
+    def wants(self, ext_council_id, ext_schedule_id) -> bool:
+        """Count a listed sitting, and say whether to fetch it (new, recent, or --full)."""
+        stats = self.crawler.stats
+        stats.inc_value("oshigiin/listed")
+        if needs_fetch(self.held, (str(ext_council_id), str(ext_schedule_id))):
+            return True
+        stats.inc_value("oshigiin/skipped_held")
+        return False
 
     def on_council_host(self, url: str) -> str:
         """A registry URL moved to the -a base_url host (the demo server runs on any port)."""
@@ -75,6 +89,14 @@ class CouncilSpider(scrapy.Spider):
     def on_error(self, failure: Failure):
         """Requests that never produced a usable response (after Scrapy's retries)."""
         request = failure.request
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.crawler.stats.inc_value("oshigiin/robots_forbidden")
+            yield FailureItem(
+                council_id=self.council_id, url=request.url, method=request.method,
+                request_body=request_body(request), status=None, outcome="robots_forbidden",
+                reason="forbidden by the site's robots.txt", fetched_at=utcnow(),
+            )
+            return
         if failure.check(HttpError):
             response = failure.value.response
             yield self.failure(response, "http_error", f"HTTP {response.status}")

@@ -77,6 +77,8 @@ class DiscussNetSpider(CouncilSpider):
             yield self.parse_failed(response, exc)
             return
         for schedule in schedules:
+            if not self.wants(council_id, schedule.schedule_id):
+                continue
             request = self.api("minutes/get_minute", self.parse_minute, tenant_id=tenant_id,
                                council_id=council_id, schedule_id=schedule.schedule_id)
             request.meta.update(council=response.meta["council"], schedule=schedule)
