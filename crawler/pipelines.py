@@ -79,10 +79,11 @@ class StagingWriter:
 
     def response_received(self, response, request, spider):
         self.counts["responses"] += 1
-        ok = 200 <= response.status < 400
-        self._log(url=response.url, method=request.method, request_body=request_body(request),
-                  status=response.status, outcome="ok" if ok else "http_error",
-                  reason=None if ok else f"HTTP {response.status}", archive_path=None, fetched_at=utcnow())
+        # Error statuses are logged once, by the FailureItem the errback yields after Scrapy's
+        # retries, with the body archived; a parse failure of a 200 follows its "ok" line.
+        if 200 <= response.status < 400:
+            self._log(url=response.url, method=request.method, request_body=request_body(request),
+                      status=response.status, outcome="ok", reason=None, archive_path=None, fetched_at=utcnow())
 
     def spider_closed(self, spider, reason):
         for f in self.files.values():

@@ -104,6 +104,37 @@ def _check_runs(council, runs: list[dict]) -> None:
                           f"({run['failures']} failures; see {log})")
 
 
+@main.command()
+@click.argument("council", required=False)
+@click.option("--db", type=click.Path(path_type=Path), help="Database to read.")
+def status(council, db):
+    """Per council: last success, last error, meetings and speeches held, pages failing.
+
+    With COUNCIL, also list the failing pages (URL, reason, archived body).
+
+    \b
+    Example:
+        oshigiin status
+        oshigiin status demo
+    """
+    from pipeline.registry import find_council
+    from pipeline.status import council_status, failing_pages
+
+    table = council_status(db)
+    if table.empty:
+        raise Failure(f"{db or db_path()} does not exist or holds no council yet: crawl one first")
+    for r in table.itertuples():
+        ok = r.last_success.strftime("%Y-%m-%d %H:%M") if r.last_success is not None else "never"
+        err = f"{r.last_error_at:%Y-%m-%d %H:%M} {r.last_error}" if r.last_error else "none"
+        click.echo(f"{r.council_id:<8}{r.name:<8} last success {ok:<17} meetings {r.meetings:>6} "
+                   f"speeches {r.speeches:>8}  latest sitting {r.latest_sitting or '-'}  "
+                   f"failing pages {r.failing_pages:>4}  last error: {err}")
+    if council:
+        for f in failing_pages(find_council(council).code, db).itertuples():
+            body = f" [{f.request_body}]" if f.request_body else ""
+            click.echo(f"  {f.outcome:<16}{f.reason:<40}{f.url}{body}  archived: {f.archive_path or '-'}")
+
+
 @main.command("load")
 @click.argument("councils", nargs=-1, required=True)
 @click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")

@@ -12,6 +12,7 @@ import pytest
 
 from demo.server import DiscussNetServer
 from pipeline.load import load
+from pipeline.status import council_status, failing_pages
 from tests.replay import RecordedTenant
 
 RECORDED = {  # variant: (platform 会議 id, speeches in the recorded sitting, sittings listed)
@@ -78,3 +79,12 @@ def test_crawl_recorded_tenant(minutes_fixtures, data_dir, tmp_path, monkeypatch
     resolved = con.execute("""SELECT count(*) FROM speeches WHERE person_id IS NOT NULL""").fetchone()[0]
     chair = con.execute("""SELECT count(*) FROM speeches WHERE speaker_role = '議長'""").fetchone()[0]
     assert resolved >= chair > 0  # the chair is a member, found by name in the attendance list
+
+    # `oshigiin status`: the unrecorded sittings are the council's failing pages, with their reason.
+    status = council_status().set_index("council_id").loc["recorded"]
+    assert (status.meetings, status.speeches, status.failing_pages) == (1, n_speeches, n_sittings - 1)
+    assert status.last_success is not None
+    assert status.last_error == ("HTTP 404" if n_sittings > 1 else None)
+    failing = failing_pages("recorded")
+    assert len(failing) == n_sittings - 1 and set(failing.reason) <= {"HTTP 404"}
+    assert failing.archive_path.notna().all()

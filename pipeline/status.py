@@ -1,0 +1,70 @@
+"""Per council: is the data fresh, and what is failing? Read from the published database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.paths import db_path
+
+# A page is failing when its most recent fetch failed: a later success clears it, so the
+# list shrinks as re-crawls pick the pages up again.
+STATUS_SQL = """
+WITH latest AS (
+    SELECT council_id, url, coalesce(request_body, '') AS body, outcome, reason, fetched_at
+    FROM pub.fetch_log
+    QUALIFY row_number() OVER (PARTITION BY council_id, url, coalesce(request_body, '')
+                               ORDER BY fetched_at DESC, outcome = 'ok') = 1
+), runs AS (
+    SELECT council_id,
+           timezone('UTC', max(fetched_at) FILTER (WHERE outcome = 'ok')) AS last_success,
+           timezone('UTC', max(fetched_at) FILTER (WHERE outcome <> 'ok')) AS last_error_at,
+           arg_max(reason, fetched_at) FILTER (WHERE outcome <> 'ok') AS last_error
+    FROM pub.fetch_log GROUP BY council_id
+), failing AS (
+    SELECT council_id, count(*) AS failing_pages FROM latest WHERE outcome <> 'ok' GROUP BY council_id
+), held AS (
+    SELECT m.council_id, count(DISTINCT m.meeting_id) AS meetings, count(s.speech_id) AS speeches,
+           strftime(max(m.date), '%Y-%m-%d') AS latest_sitting
+    FROM pub.meetings m LEFT JOIN pub.speeches s USING (meeting_id) GROUP BY m.council_id
+)
+SELECT c.council_id, c.name, c.platform, r.last_success, r.last_error_at, r.last_error,
+       coalesce(h.meetings, 0) AS meetings, coalesce(h.speeches, 0) AS speeches, h.latest_sitting,
+       coalesce(f.failing_pages, 0) AS failing_pages
+FROM pub.councils c
+LEFT JOIN runs r USING (council_id) LEFT JOIN failing f USING (council_id) LEFT JOIN held h USING (council_id)
+ORDER BY c.council_id
+"""
+
+FAILING_SQL = """
+SELECT url, request_body, outcome, reason, archive_path, timezone('UTC', fetched_at) AS fetched_at
+FROM pub.fetch_log
+WHERE council_id = ?
+QUALIFY row_number() OVER (PARTITION BY url, coalesce(request_body, '') ORDER BY fetched_at DESC,
+                           outcome = 'ok') = 1 AND outcome <> 'ok'
+ORDER BY fetched_at DESC
+"""
+
+
+def _attach(db: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS pub (READ_ONLY)")
+    return con
+
+
+def council_status(db: Path | None = None) -> pd.DataFrame:
+    path = Path(db or db_path())
+    if not path.exists():
+        return pd.DataFrame()
+    with _attach(path) as con:
+        return con.execute(STATUS_SQL).df()
+
+
+def failing_pages(council_id: str, db: Path | None = None) -> pd.DataFrame:
+    path = Path(db or db_path())
+    if not path.exists():
+        return pd.DataFrame()
+    with _attach(path) as con:
+        return con.execute(FAILING_SQL, [council_id]).df()
