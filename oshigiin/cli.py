@@ -45,6 +45,28 @@ def councils():
         click.echo(f"{c.code:<8}{c.name:<8}{(c.platform or '独自'):<15}{ready:<10}{c.base_url or ''}")
 
 
+@main.command("add-council")
+@click.argument("url")
+@click.option("--code", required=True, help="全国地方公共団体コード, 6 digits (世田谷区 = 131121).")
+@click.option("--name", required=True, help="The council's municipality, e.g. 世田谷区.")
+@click.option("--prefecture", default="", help="e.g. 東京都.")
+def add_council_cmd(url, code, name, prefecture):
+    """Recognise the minutes platform from URL and add the council to the registry.
+
+    \b
+    Example:
+        oshigiin add-council https://ssp.kaigiroku.net/tenant/hakodate/SpTop.html --code 012025 --name 函館市
+    """
+    from pipeline.registry import add_council
+
+    try:
+        council = add_council(code, name, url, prefecture)
+    except ValueError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"added {council.name} ({council.code}): {council.platform} at {council.base_url}"
+               + (f", tenant {council.tenant}" if council.tenant else ""))
+
+
 @main.command()
 @click.argument("council")
 @click.option("--base-url", help="Crawl this host instead of the registry's (a local replay or the demo).")

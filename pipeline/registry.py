@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.paths import registry_path
 
@@ -50,3 +52,51 @@ def find_council(key: str, path: Path | None = None) -> Council:
             return c
     names = ", ".join(f"{c.name}({c.code})" for c in councils)
     raise UnknownCouncil(f"council {key!r} is not in the registry; known: {names}")
+
+
+# What a minutes system's URLs look like, platform by platform (from the recorded fixtures and
+# the systems' public pages). The first match wins; each gives the base URL the spider starts from.
+_RECOGNISERS = (
+    ("kokkai", re.compile(r"^(?P<base>https?://kokkai\.ndl\.go\.jp/)")),
+    ("discussnet", re.compile(r"^(?P<base>https?://[^/]+/)(?:.*?/)?tenant/(?P<tenant>[A-Za-z0-9_-]+)(?:/|$)")),
+    ("voices", re.compile(r"^(?P<base>https?://[^/]+/(?:[^?]*?/)?voices/)", re.I)),
+    ("voices", re.compile(r"^(?P<base>https?://[^/]+/(?:[^?]*/)?)(?:voiweb\.exe|g0\dv_search\.asp)", re.I)),
+    ("kensakusystem", re.compile(r"^(?P<base>https?://(?:www\.)?kensakusystem\.jp/(?P<tenant>[A-Za-z0-9_-]+)/)")),
+    ("dbsearch", re.compile(r"^(?P<base>https?://[^/]*dbsr\.jp/(?:index\.php/)?)")),
+    ("dbsearch", re.compile(r"^(?P<base>https?://[^/]+/(?:[^?]*/)?index\.php/)\d+\?.*Template=", re.I)),
+)
+
+
+class UnrecognisedURL(ValueError):
+    pass
+
+
+def recognise(url: str) -> dict:
+    """{platform, base_url, tenant} for a URL of a known minutes system."""
+    url = url.strip()
+    if not urlsplit(url).scheme:
+        url = "https://" + url
+    for platform, pattern in _RECOGNISERS:
+        if m := pattern.match(url):
+            groups = m.groupdict()
+            return {"platform": platform, "base_url": groups["base"], "tenant": groups.get("tenant")}
+    raise UnrecognisedURL(f"{url} does not look like DiscussNet, VOICES, DB-Search, kensakusystem or the Diet API")
+
+
+def add_council(code: str, name: str, url: str, prefecture: str = "", path: Path | None = None) -> Council:
+    """Append a council to the registry file (its comments and order are kept)."""
+    path = path or registry_path()
+    code = unicodedata.normalize("NFKC", code).strip()
+    if not re.fullmatch(r"\d{6}|[a-z][a-z0-9_-]*", code):
+        raise ValueError(f"{code!r}: a 全国地方公共団体コード has 6 digits (世田谷区 = 131121)")
+    if any(c.code == code for c in load_registry(path)):
+        raise ValueError(f"{code} is already in {path}; edit the file to change it")
+    found = recognise(url)
+    lines = ["", "[[council]]", f'code = "{code}"', f'name = "{name}"', f'prefecture = "{prefecture}"',
+             f'platform = "{found["platform"]}"', f'base_url = "{found["base_url"]}"']
+    if found["tenant"]:
+        lines.append(f'tenant = "{found["tenant"]}"')
+    lines.append(f'source = "oshigiin add-council {url}"')
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return find_council(code, path)
