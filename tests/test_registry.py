@@ -33,7 +33,8 @@ def test_unknown_council_names_the_known_ones():
      "https://tsukuba.gijiroku.com/voices/", None),
     ("http://www2.city.hachinohe.aomori.jp/kaigiroku/voices/g07v_search.asp", "voices",
      "http://www2.city.hachinohe.aomori.jp/kaigiroku/voices/", None),
-    ("https://www.kensakusystem.jp/meguro/index.html", "kensakusystem", "https://www.kensakusystem.jp/meguro/", "meguro"),
+    ("https://www.kensakusystem.jp/meguro/index.html", "kensakusystem",
+     "https://www.kensakusystem.jp/meguro/", "meguro"),
     ("https://www.city.chiyoda.dbsr.jp/index.php/", "dbsearch", "https://www.city.chiyoda.dbsr.jp/index.php/", None),
     ("https://kokkai.ndl.go.jp/api/meeting?any=保育", "kokkai", "https://kokkai.ndl.go.jp/", None),
 ])
