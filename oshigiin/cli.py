@@ -157,6 +157,38 @@ def status(council, db):
             click.echo(f"  {f.outcome:<16}{f.reason:<40}{f.url}{body}  archived: {f.archive_path or '-'}")
 
 
+@main.command("import")
+@click.argument("platform", type=click.Choice(["voices", "dbsearch", "kensakusystem", "text"]))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--council", "council_key", required=True, help="Code or name from the registry.")
+@click.option("--source-url", help="Where the files were downloaded from (default: the files themselves).")
+@click.option("--load/--no-load", default=True, show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), help="Database to load into.")
+def import_cmd(platform, files, council_key, source_url, load, db):
+    """Import minutes downloaded as text (one sitting per file), then load them.
+
+    For councils whose robots.txt forbids crawling: VOICES and DB-Search offer 「テキスト形式」
+    downloads, kensakusystem its statements. Shift_JIS and UTF-8 are both read.
+
+    \b
+    Example:
+        oshigiin import kensakusystem 2025-02-17.txt --council 目黒区
+    """
+    from pipeline.importer import import_files
+    from pipeline.registry import UnknownCouncil, find_council
+
+    try:
+        council = find_council(council_key)
+    except UnknownCouncil as exc:
+        raise Failure(str(exc)) from exc
+    run = import_files(council, council.platform if platform == "text" else platform, list(files), source_url)
+    click.echo(f"import: {run['meetings']} sittings, {run['speeches']} speeches, {run['failures']} files failed")
+    if run["meetings"] == 0:
+        raise Failure(f"nothing imported; see data/staging/{council.code}/{run['run_id']}/fetch_log.ndjson")
+    if load:
+        _load([council.code], db)
+
+
 @main.command("load")
 @click.argument("councils", nargs=-1, required=True)
 @click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")
