@@ -11,7 +11,7 @@ from scrapy.settings import Settings
 from pipeline.paths import staging_dir
 from pipeline.registry import Council, find_council
 
-PLATFORM_SPIDERS = {"discussnet": "discussnet"}
+PLATFORM_SPIDERS = {"discussnet": "discussnet", "kokkai": "kokkai"}
 
 
 def spiders_for(council: Council) -> list[str]:

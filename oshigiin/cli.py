@@ -74,9 +74,11 @@ def add_council_cmd(url, code, name, prefecture):
 @click.option("--years", help="Only these view years, comma-separated (DiscussNet).")
 @click.option("--council-ids", help="Only these platform 会議 ids, comma-separated (DiscussNet).")
 @click.option("--full", is_flag=True, help="Fetch every sitting again, not only new and recent ones.")
+@click.option("--from", "date_from", help="First date, YYYY-MM-DD (the Diet API; default: 30 days ago).")
+@click.option("--until", "date_until", help="Last date, YYYY-MM-DD (the Diet API).")
 @click.option("--load/--no-load", default=True, show_default=True, help="Load into the database afterwards.")
 @click.option("--db", type=click.Path(path_type=Path), help="Database to load into.")
-def crawl(council, base_url, no_cache, years, council_ids, full, load, db):
+def crawl(council, base_url, no_cache, years, council_ids, full, date_from, date_until, load, db):
     """Crawl one council's minutes (and roster), then load them.
 
     COUNCIL is a 全国地方公共団体コード or a name from the registry.
@@ -89,14 +91,15 @@ def crawl(council, base_url, no_cache, years, council_ids, full, load, db):
     Example:
         oshigiin crawl 131075 --years 2024
         oshigiin crawl demo --base-url http://127.0.0.1:8765/
+        oshigiin crawl kokkai --from 2025-11-01 --until 2025-11-30
     """
     from crawler.run import crawl as run_crawl
     from pipeline.registry import UnknownCouncil, find_council
 
     try:
         council_obj = find_council(council)
-        args = {k: v for k, v in (("years", years), ("council_ids", council_ids), ("full", "1" if full else None))
-                if v}
+        args = {k: v for k, v in (("years", years), ("council_ids", council_ids), ("full", "1" if full else None),
+                                  ("from", date_from), ("until", date_until)) if v}
         started = time.monotonic()
         runs = run_crawl(council, base_url=base_url, cache=not no_cache, **args)
     except (UnknownCouncil, ValueError) as exc:
@@ -309,7 +312,32 @@ PAGE_KINDS = {
     ("discussnet", "schedules"): "parse_schedules",
     ("discussnet", "minute"): "parse_minute",
     ("roster", "page"): "parse_roster",
+    ("kokkai", "meeting"): "parse_meetings",
+    ("kokkai", "meeting-list"): "parse_meetings",
+    ("kokkai", "page"): "parse_page",
+    ("text", "minutes"): "parse_text_minutes",
 }
+
+
+PARSER_MODULES = {"text": "textfile"}
+
+
+def _records(result):
+    """Parser output → flat records: a sitting is its header line, then one line per speech."""
+    import dataclasses
+
+    if isinstance(result, tuple):
+        result = result[0]
+    items = result if isinstance(result, list) else [result]
+    for item in items:
+        record = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else item
+        if not isinstance(record, dict):
+            yield {"value": record}
+        elif "speeches" in record:
+            yield {k: v for k, v in record.items() if k not in ("speeches", "front_matter")}
+            yield from record["speeches"]
+        else:
+            yield record
 
 
 @main.command("parse-page")
@@ -319,30 +347,25 @@ PAGE_KINDS = {
 def parse_page(platform, kind, file):
     """Parse one saved page and print its records as JSON lines.
 
+    Works on pages from councils oshigiin has never seen: that is what it is for.
+
     \b
-    Kinds: discussnet tenant-js | councils | schedules | minute; roster page.
+    Kinds: discussnet tenant-js | councils | schedules | minute; kokkai meeting | meeting-list | page;
+    roster page; text minutes.
     Example:
         oshigiin parse-page discussnet minute minute.json
     """
-    import dataclasses
     import importlib
 
     fn_name = PAGE_KINDS.get((platform, kind))
     if not fn_name:
         kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
         raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
-    module = importlib.import_module(f"crawler.parsers.{platform}")
+    module = importlib.import_module(f"crawler.parsers.{PARSER_MODULES.get(platform, platform)}")
     body = file.read_bytes()
     try:
         result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
     except ValueError as exc:
         raise Failure(f"{file}: {exc}") from exc
-    if isinstance(result, dict) and "speeches" in result:
-        records = [{"attendance": result["attendance"]}, *result["speeches"]]
-    elif isinstance(result, list):
-        records = result
-    else:
-        records = [{"value": result}]
-    for r in records:
-        r = dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r
-        click.echo(json.dumps(r, ensure_ascii=False, default=str))
+    for record in _records(result):
+        click.echo(json.dumps(record, ensure_ascii=False, default=str))

@@ -112,4 +112,4 @@ def speech_kind(marker: str, role: str | None, type_code: int | None = None) -> 
     return {"◎": "answer"}.get(marker, "other")
 
 
-_EXECUTIVE = re.compile(r"(長|参事|理事|監|管理者|主幹|次長|主査)$")
+_EXECUTIVE = re.compile(r"(長|参事|理事|監|管理者|主幹|次長|主査|大臣|副大臣|政務官|政府参考人|政府特別補佐人)$")

@@ -12,7 +12,7 @@ is and does, and where each fact comes from:
   nameOfMeeting (部分一致), speaker, any, sessionFrom/To, issueID, startRecord (1-based),
   maximumRecords (defaults 30 / 3 / 30), recordPacking (xml by default, or json). Results come
   newest sitting first. The spec's wording of each parameter is reproduced in public client code,
-  e.g. yyyoichi/kokkai-api (Go; uri.go, types.go).
+  e.g. the field comments of yyyoichi/kokkai-api (Go, types.go).
 - Every answer carries numberOfRecords, numberOfReturn, startRecord and nextRecordPosition,
   the startRecord of the next page, null on the last one (spec; yyyoichi/kokkai-api types.go).
 - meetingRecord[]: issueID (21 characters, the 会議録's id), imageKind (会議録・目次・索引・附録・追録),
@@ -28,9 +28,11 @@ is and does, and where each fact comes from:
   「○議長（額賀福志郎君）　これより会議を開きます。」; lines end in CRLF.
 - An error answers a JSON object with `message`, and `details` (a list) when a search
   condition was wrong (yyyoichi/kokkai-api types.go: 「エラーメッセージ」「エラーメッセージの詳細」).
-- Terms of use: no parallel requests; wait a few seconds after one answer before the next
-  (spec, 「利用上の注意」; summarised in developer.hateblo.jp 2021-01-28, and the reason
-  yyyoichi/kokkai-api's client waits between calls).
+- Terms of use: no parallel requests; after one answer has arrived, wait a few seconds before
+  the next (the spec's notes on use, as summarised in 「「国会会議録検索システム 検索用APIの仕様」を
+  調査」, developer.hateblo.jp 2021-01-28; yyyoichi/kokkai-api client.go waits between calls
+  for the same reason). The exact wording of error messages is not documented in what was
+  found: only the object's shape is relied on.
 """
 
 from __future__ import annotations
@@ -137,6 +139,14 @@ def api_error(data: dict) -> str | None:
     if isinstance(details, str):
         details = [details]
     return f"{message}: {'; '.join(map(str, details))}" if details else str(message)
+
+
+def error_message(body: bytes | str) -> str | None:
+    """The API's error message in any body (an HTTP 400's, say), or None when it carries none."""
+    try:
+        return api_error(load_json(body))
+    except (ParseError, UnicodeDecodeError):
+        return None
 
 
 def load_response(body: bytes | str) -> dict:
