@@ -11,7 +11,8 @@ from scrapy.settings import Settings
 from pipeline.paths import staging_dir
 from pipeline.registry import Council, find_council
 
-PLATFORM_SPIDERS = {"discussnet": "discussnet", "kokkai": "kokkai"}
+PLATFORM_SPIDERS = {"discussnet": "discussnet", "kokkai": "kokkai", "kensakusystem": "kensakusystem",
+                    "voices": "voices"}
 
 
 def spiders_for(council: Council) -> list[str]:

@@ -316,6 +316,15 @@ PAGE_KINDS = {
     ("kokkai", "meeting-list"): "parse_meetings",
     ("kokkai", "page"): "parse_page",
     ("text", "minutes"): "parse_text_minutes",
+    ("kensakusystem", "top"): "parse_top",
+    ("kensakusystem", "tree"): "parse_tree",
+    ("kensakusystem", "frameset"): "parse_frameset",
+    ("kensakusystem", "speakers"): "parse_speakers",
+    ("kensakusystem", "statements"): "parse_statements",
+    ("voices", "search-result"): "parse_meeting_list",
+    ("voices", "header"): "parse_header",
+    ("voices", "sidebar"): "parse_sidebar",
+    ("voices", "huid-page"): "parse_huid_page",
 }
 
 
@@ -350,8 +359,9 @@ def parse_page(platform, kind, file):
     Works on pages from councils oshigiin has never seen: that is what it is for.
 
     \b
-    Kinds: discussnet tenant-js | councils | schedules | minute; kokkai meeting | meeting-list | page;
-    roster page; text minutes.
+    Kinds: discussnet tenant-js | councils | schedules | minute; kensakusystem top | tree | frameset |
+    speakers | statements; voices search-result | header | sidebar | huid-page; kokkai meeting |
+    meeting-list | page; roster page; text minutes.
     Example:
         oshigiin parse-page discussnet minute minute.json
     """

@@ -71,6 +71,10 @@ def _name_then_role(text: str) -> Speaker:
     if len(parts) >= 2 and re.fullmatch(_ROLE, parts[-1]) and parts[-1] not in ("議員",):
         return Speaker(name=_squash("".join(parts[:-1])), role=parts[-1])
     squashed = _squash(text)
+    # Council offices first, longest first: 「田中太郎委員長」 is 田中太郎 + 委員長, not 田中 + 太郎委員長.
+    for role in _CLOSED_BY_LENGTH:
+        if squashed.endswith(role) and len(squashed) - len(role) >= 2:
+            return Speaker(name=squashed[: -len(role)], role=role)
     if m := _ROLE_AT_END.match(squashed):
         name, role = m["name"], m["role"]
         if role in ("議員",):
@@ -86,6 +90,7 @@ _CLOSED_ROLES = {
     "議長", "副議長", "委員長", "副委員長", "委員", "区長", "副区長", "市長", "副市長", "町長",
     "村長", "知事", "副知事", "教育長",
 }
+_CLOSED_BY_LENGTH = sorted(_CLOSED_ROLES, key=len, reverse=True)
 
 
 def speech_kind(marker: str, role: str | None, type_code: int | None = None) -> str:

@@ -41,3 +41,24 @@ def test_two_columns_and_nobody_absent():
 def test_executives_are_not_members():
     names = {a["name"] for a in parse_attendance(ONE_COLUMN + TWO_COLUMNS)}
     assert "大泉潤" not in names and "山本亨" not in names
+
+
+COMMITTEE = """出　席　委　員
+　　　　委員長　　　　　　塩　田　　　尚　君
+　　　　副委員長　吉　田　洸　龍　君
+　　　　委　員　　長谷川ひろゆき　君
+　　　　〃　　　　　　　　あさの　えくこ　君
+──────────────
+議　　　　　長
+　　　　　　　　　　　　　黒　田　健　祐　君
+欠席委員（なし）
+出席理事者
+　こども健康部長　　　　秋　山　直　仁　君
+"""
+
+
+def test_committee_lists_without_seats():
+    """VOICES committee minutes (つくば, 八戸): offices instead of seat numbers, names ending in 君."""
+    assert [(a["seat"], a["name"], a["status"]) for a in parse_attendance(COMMITTEE)] == [
+        (None, "塩田尚", "present"), (None, "吉田洸龍", "present"), (None, "長谷川ひろゆき", "present"),
+        (None, "あさのえくこ", "present")]

@@ -16,6 +16,10 @@ from pipeline.speakers import Speaker, speech_kind, split_speaker
     ("総務常任委員長（島昌之）", Speaker("島昌之", "総務常任委員長")),
     ("子ども・子育て支援部長（酒井敏春）", Speaker("酒井敏春", "子ども・子育て支援部長")),
     ("◆１５番（佐藤　花子議員）", Speaker("佐藤花子", None, 15)),
+    ("○田中太郎委員長", Speaker("田中太郎", "委員長")),
+    ("○山田副委員長", Speaker("山田", "副委員長")),
+    ("○髙橋委員長", Speaker("髙橋", "委員長")),
+    ("○山田市長", Speaker("山田", "市長")),
 ])
 def test_speaker_variants(line, expected):
     assert split_speaker(line) == expected
