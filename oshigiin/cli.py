@@ -30,7 +30,7 @@ def main():
 
 @main.command()
 def councils():
-    """List the councils in the registry (data/councils.toml) and whether they can be crawled.
+    """List the councils in the registry (data/councils.toml): platform, crawlable or not, data held.
 
     \b
     Example:
@@ -38,11 +38,18 @@ def councils():
     """
     from crawler.run import spiders_for
     from pipeline.registry import load_registry
+    from pipeline.status import council_status
 
+    held = council_status()
+    held = held.set_index("council_id") if not held.empty else None
     for c in load_registry():
-        ready = "crawlable" if spiders_for(c) and c.base_url and (c.tenant or c.platform != "discussnet") \
-            else "not yet"
-        click.echo(f"{c.code:<8}{c.name:<8}{(c.platform or '独自'):<15}{ready:<10}{c.base_url or ''}")
+        crawlable = bool(spiders_for(c)) and bool(c.base_url) and (c.platform != "discussnet" or bool(c.tenant))
+        state = "crawlable" if crawlable else "not yet"
+        if held is not None and c.code in held.index:
+            h = held.loc[c.code]
+            when = h.last_success.strftime("%Y-%m-%d") if h.last_success is not None else "never"
+            state += f", {h.meetings} sittings held, last success {when}"
+        click.echo(f"{c.code:<8}{c.name:<6}{(c.platform or '独自システム'):<15}{state:<55}{c.base_url or ''}")
 
 
 @main.command("add-council")
