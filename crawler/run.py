@@ -12,7 +12,7 @@ from pipeline.paths import staging_dir
 from pipeline.registry import Council, find_council
 
 PLATFORM_SPIDERS = {"discussnet": "discussnet", "kokkai": "kokkai", "kensakusystem": "kensakusystem",
-                    "voices": "voices"}
+                    "voices": "voices", "dbsearch": "dbsearch"}
 
 
 def spiders_for(council: Council) -> list[str]:

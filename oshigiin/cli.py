@@ -332,6 +332,12 @@ PAGE_KINDS = {
     ("voices", "header"): "parse_header",
     ("voices", "sidebar"): "parse_sidebar",
     ("voices", "huid-page"): "parse_huid_page",
+    ("dbsearch", "top"): "parse_top",
+    ("dbsearch", "search-result"): "list_documents",
+    ("dbsearch", "frameset"): "parse_frameset",
+    ("dbsearch", "command"): "parse_command",
+    ("dbsearch", "detail"): "parse_detail",
+    ("dbsearch", "page"): "parse_detail",
 }
 
 
@@ -367,8 +373,9 @@ def parse_page(platform, kind, file):
 
     \b
     Kinds: discussnet tenant-js | councils | schedules | minute; kensakusystem top | tree | frameset |
-    speakers | statements; voices search-result | header | sidebar | huid-page; kokkai meeting |
-    meeting-list | page; roster page; text minutes.
+    speakers | statements; voices search-result | header | sidebar | huid-page; dbsearch top |
+    search-result | frameset | command | detail | page; kokkai meeting | meeting-list | page;
+    roster page; text minutes.
     Example:
         oshigiin parse-page discussnet minute minute.json
     """

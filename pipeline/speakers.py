@@ -112,7 +112,7 @@ def speech_kind(marker: str, role: str | None, type_code: int | None = None) -> 
         return "other"  # the clerk reads documents aloud
     if role and role not in ("委員", "議員") and _EXECUTIVE.search(role):
         return "answer"
-    if role in (None, "委員", "議員") and marker in "◆○〇":
+    if role in (None, "委員", "議員") and marker in "◆○〇◯":
         return "question"
     return {"◎": "answer"}.get(marker, "other")
 
