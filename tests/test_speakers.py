@@ -40,7 +40,7 @@ def test_kind_from_discussnet_code_wins_over_marker():
 
 @pytest.mark.parametrize(("marker", "role", "kind"), [
     ("○", "議長", "procedural"), ("○", "市長", "answer"), ("○", "子ども家庭部長", "answer"),
-    ("○", None, "question"), ("◯", None, "question"), ("○", "委員", "question"), 
+    ("○", None, "question"), ("◯", None, "question"), ("○", "委員", "question"),
     ("○", "事務局長", "other"), ("◎", "区長", "answer"),
 ])
 def test_kind_on_text_platforms_comes_from_the_office(marker, role, kind):
