@@ -199,6 +199,32 @@ def import_cmd(platform, files, council_key, source_url, load, db):
         _load([council.code], db)
 
 
+@main.command()
+@click.argument("council", required=False)
+@click.option("--db", type=click.Path(path_type=Path), help="Database to read.")
+@click.option("--limit", default=50, show_default=True)
+def review(council, db, limit):
+    """List speakers who speak as members but were not linked to one, for a person to check.
+
+    Nothing is dropped: an unlinked speech keeps its printed speaker; this shows which names
+    need a roster entry or a correction.
+
+    \b
+    Example:
+        oshigiin review 131075
+    """
+    from pipeline.registry import find_council
+    from pipeline.status import unresolved_speakers
+
+    rows = unresolved_speakers(find_council(council).code if council else None, db, limit)
+    if rows.empty:
+        click.echo("every member-like speaker is linked to a member")
+        return
+    for r in rows.itertuples():
+        click.echo(f"{r.council_id:<8}{r.speaker_name or '(no name)':<14}{r.speaker_role or '':<12}"
+                   f"{r.speeches:>6} speeches  {r.first_date} – {r.last_date}  e.g. {r.example_url}")
+
+
 @main.command("load")
 @click.argument("councils", nargs=-1, required=True)
 @click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.normalize import normalize_name, normalize_text
+from pipeline.normalize import normalize_name, normalize_text, reading
 
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 
@@ -20,7 +20,7 @@ def _vectorised(fn):
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """fold(text) and name_key(name): the same normalisation in SQL as in Python, by construction."""
-    for name, fn in (("fold", normalize_text), ("name_key", normalize_name)):
+    for name, fn in (("fold", normalize_text), ("name_key", normalize_name), ("reading", reading)):
         con.create_function(name, _vectorised(fn), ["VARCHAR"], "VARCHAR", type="arrow",
                             null_handling="special", side_effects=False)
 

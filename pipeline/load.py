@@ -152,10 +152,17 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
                    coalesce(r.source_url, l.source_url) AS source_url,
                    coalesce(r.fetched_at, l.fetched_at) AS fetched_at
             FROM stage_roster r FULL OUTER JOIN listed l ON r.person_id = l.person_id
+        ), generated AS (
+            -- Computed for every row, then chosen: inside coalesce() DuckDB hands an Arrow UDF a
+            -- selection of rows and the strings came back corrupted (duckdb 1.5.5).
+            SELECT *, reading(name) AS generated_kana FROM merged
         )
-        SELECT person_id, council_id, name, name_key(name) AS name_norm, kana, seat, source_url, fetched_at,
+        SELECT person_id, council_id, name, name_key(name) AS name_norm,
+               coalesce(kana, generated_kana) AS kana,
+               CASE WHEN kana IS NOT NULL THEN 'published' ELSE 'generated' END AS kana_source,
+               seat, source_url, fetched_at,
                md5(concat_ws('|', name, kana, seat, source_url)) AS content_hash
-        FROM merged
+        FROM generated
     """)
     councils = []
     for code in council_ids:
@@ -210,14 +217,22 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_speeches_resolved AS
-        SELECT s.* EXCLUDE (seat), p.person_id,
+        WITH member_speaker AS (
+            SELECT s.*, s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)' AS as_member
+            FROM stage_speeches s
+        )
+        SELECT s.* EXCLUDE (seat, as_member, resolved), s.resolved AS person_id,
                md5(concat_ws('|', s.seq, s.speaker_raw, s.speaker_name, s.speaker_role, s.kind, s.text,
-                             s.source_url, p.person_id)) AS content_hash
-        FROM stage_speeches s
-        LEFT JOIN speaker_keys k USING (speaker_name)
-        LEFT JOIN stage_people p
-          ON p.council_id = s.council_id AND p.name_norm = k.name_norm
-         AND (s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)')
+                             s.source_url, s.resolved)) AS content_hash
+        FROM (
+            -- By name first; by seat number (「２０番（…）」) against that sitting's 出席議員 list
+            -- when the printed name differs from the roster's (a nickname, a changed surname).
+            SELECT s.*, CASE WHEN s.as_member THEN coalesce(p.person_id, a.person_id) END AS resolved
+            FROM member_speaker s
+            LEFT JOIN speaker_keys k USING (speaker_name)
+            LEFT JOIN stage_people p ON p.council_id = s.council_id AND p.name_norm = k.name_norm
+            LEFT JOIN stage_attendance a ON a.meeting_id = s.meeting_id AND a.seat = s.seat AND s.seat IS NOT NULL
+        ) s
     """)
     fetch_source = _read_json(fetches, FETCH_COLUMNS) if fetches else "(SELECT * FROM fetch_log WHERE false)"
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_fetch_log AS SELECT * FROM {fetch_source}")

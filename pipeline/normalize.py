@@ -38,6 +38,21 @@ def normalize_name(name: str) -> str:
     return _SPACE.sub("", normalize_text(name))
 
 
+_KAKASI = None
+
+
+def reading(name: str) -> str:
+    """A generated hiragana reading of a name — a guess (names have many readings), used only
+    where the council publishes none, and marked as generated wherever it is stored."""
+    global _KAKASI
+    if _KAKASI is None:
+        import pykakasi
+
+        _KAKASI = pykakasi.kakasi()
+    # Fold first: the dictionary does not know 髙, 﨑 and the like.
+    return "".join(part["hira"] for part in _KAKASI.convert(normalize_name(name)))
+
+
 def to_hiragana(kana: str) -> str:
     """Katakana → hiragana, so a reading typed either way matches."""
     return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in normalize_text(kana))

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS people (
     council_id   VARCHAR NOT NULL,
     name         VARCHAR NOT NULL,        -- as published
     name_norm    VARCHAR NOT NULL,        -- NFKC, 異体字 folded, no spaces
-    kana         VARCHAR,                 -- reading in hiragana, when published
+    kana         VARCHAR,                 -- reading in hiragana
+    kana_source  VARCHAR,                 -- published (the council's roster) | generated (pykakasi: a guess)
     seat         INTEGER,                 -- 議席番号, latest known
     source_url   VARCHAR NOT NULL,
     fetched_at   TIMESTAMPTZ NOT NULL,
@@ -127,7 +128,7 @@ WITH latest_plenary AS (
     FROM memberships m JOIN organizations o USING (organization_id)
     WHERE m.end_date IS NULL
 )
-SELECT p.person_id, p.council_id, p.name, p.name_norm, p.kana, p.seat,
+SELECT p.person_id, p.council_id, p.name, p.name_norm, p.kana, p.kana_source, p.seat,
        f.name AS faction, f.organization_id AS faction_id,
        CASE WHEN p.council_id IN (SELECT council_id FROM open_memberships WHERE classification = 'council')
             THEN p.person_id IN (SELECT person_id FROM open_memberships WHERE classification = 'council')

@@ -68,3 +68,23 @@ def failing_pages(council_id: str, db: Path | None = None) -> pd.DataFrame:
         return pd.DataFrame()
     with _attach(path) as con:
         return con.execute(FAILING_SQL, [council_id]).df()
+
+
+UNRESOLVED_SQL = """
+SELECT s.council_id, s.speaker_name, s.speaker_role, count(*) AS speeches,
+       strftime(min(m.date), '%Y-%m-%d') AS first_date, strftime(max(m.date), '%Y-%m-%d') AS last_date,
+       min(s.source_url) AS example_url
+FROM pub.speeches s JOIN pub.meetings m USING (meeting_id)
+WHERE s.person_id IS NULL AND ($council IS NULL OR s.council_id = $council)
+  AND (s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)')
+GROUP BY ALL ORDER BY speeches DESC, s.speaker_name LIMIT $limit
+"""
+
+
+def unresolved_speakers(council_id: str | None, db: Path | None = None, limit: int = 50) -> pd.DataFrame:
+    """Speakers who speak as members (no office, or a council office) but matched no member."""
+    path = Path(db or db_path())
+    if not path.exists():
+        return pd.DataFrame()
+    with _attach(path) as con:
+        return con.execute(UNRESOLVED_SQL, {"council": council_id, "limit": limit}).df()

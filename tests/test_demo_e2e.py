@@ -89,6 +89,20 @@ def test_current_members_are_the_seated_ones(demo):
     assert former <= {normalize_name(p["name"]) for p in members if p["left"] is not None}
 
 
+def test_search_text_is_the_python_normalisation(demo):
+    """text_norm is computed in SQL by a Python UDF; it must equal normalize_text exactly."""
+    from pipeline.normalize import normalize_text
+
+    rows = query(demo["db"], "SELECT text, text_norm FROM speeches")
+    assert rows and all(normalize_text(text) == norm for text, norm in rows)
+
+
+def test_readings_are_published_or_marked_generated(demo):
+    rows = query(demo["db"], "SELECT kana, kana_source FROM people")
+    assert {source for _, source in rows} == {"published", "generated"} or all(s == "published" for _, s in rows)
+    assert all(kana for kana, _ in rows)  # every member findable by a reading
+
+
 def test_every_record_carries_its_source(demo):
     for table in ("meetings", "speeches", "people", "attendance", "memberships"):
         missing = query(demo["db"], f"SELECT count(*) FROM {table} WHERE source_url IS NULL OR fetched_at IS NULL")
