@@ -60,6 +60,7 @@ def to_hiragana(kana: str) -> str:
 
 ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _WAREKI = re.compile(
     r"(明治|大正|昭和|平成|令和)\s*(元|[0-9〇一二三四五六七八九十]+)\s*年\s*"
     r"([0-9〇一二三四五六七八九十]+)\s*月\s*([0-9〇一二三四五六七八九十]+)\s*日"
@@ -74,8 +75,8 @@ def kanji_number(text: str) -> int:
         return int(text)
     total, current = 0, 0
     for ch in text:
-        if ch == "十":
-            total += (current or 1) * 10
+        if ch in _KANJI_UNITS:
+            total += (current or 1) * _KANJI_UNITS[ch]
             current = 0
         else:
             current = current * 10 + _KANJI_DIGITS[ch]

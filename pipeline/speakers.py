@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from pipeline.normalize import kanji_number
+
 MARKERS = "○◎◆◇△〇●□■▲▼◯"
 HONORIFICS = ("議員", "委員", "君", "さん", "氏")
 
@@ -24,7 +26,7 @@ _ROLE = (
     r"|委員|議員|説明員|参考人|証人)"
 )
 _BRACKETED = re.compile(r"^(?P<head>.*?)[（(](?P<inner>[^（()）]*)[）)]\s*$")
-_SEAT = re.compile(r"^(?P<seat>\d+)\s*番\s*$")
+_SEAT = re.compile(r"^(?P<seat>[0-9〇一二三四五六七八九十百千]+)\s*番\s*$")
 _ROLE_AT_END = re.compile(rf"^(?P<name>.+?)\s*(?P<role>{_ROLE})$")
 _SPACES = re.compile(r"\s+")
 
@@ -56,7 +58,7 @@ def split_speaker(line: str) -> Speaker:
     if m := _BRACKETED.match(text):
         head, inner = _squash(m["head"]), m["inner"].strip()
         if seat := _SEAT.match(head):
-            return Speaker(name=_strip_honorific(_squash(inner)), seat=int(seat["seat"]))
+            return Speaker(name=_strip_honorific(_squash(inner)), seat=kanji_number(seat["seat"]))
         if head:
             # 議長（佐藤篤）: the office outside, the name inside.
             return Speaker(name=_strip_honorific(_squash(inner)), role=head)
@@ -117,4 +119,4 @@ def speech_kind(marker: str, role: str | None, type_code: int | None = None) -> 
     return {"◎": "answer"}.get(marker, "other")
 
 
-_EXECUTIVE = re.compile(r"(長|参事|理事|監|管理者|主幹|次長|主査|大臣|副大臣|政務官|政府参考人|政府特別補佐人)$")
+_EXECUTIVE = re.compile(r"(長|知事|参事|理事|監|管理者|主幹|次長|主査|大臣|副大臣|政務官|政府参考人|政府特別補佐人)$")

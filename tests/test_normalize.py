@@ -35,7 +35,8 @@ def test_wareki_dates(text, expected):
 
 
 def test_kanji_numbers():
-    assert [kanji_number(x) for x in ("十", "十二", "二十三", "九十九", "元", "7")] == [10, 12, 23, 99, 1, 7]
+    assert [kanji_number(x) for x in ("十", "十二", "二十三", "九十九", "元", "7", "百十三", "千二百")] == [
+        10, 12, 23, 99, 1, 7, 113, 1200]
 
 
 def test_katakana_reading_matches_hiragana():

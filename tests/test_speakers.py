@@ -20,6 +20,8 @@ from pipeline.speakers import Speaker, speech_kind, split_speaker
     ("○山田副委員長", Speaker("山田", "副委員長")),
     ("○髙橋委員長", Speaker("髙橋", "委員長")),
     ("○山田市長", Speaker("山田", "市長")),
+    ("○百十三番（松本文明君）", Speaker("松本文明", None, 113)),  # 東京都議会: seats in kanji
+    ("○二十三番（天下みゆき君）", Speaker("天下みゆき", None, 23)),
 ])
 def test_speaker_variants(line, expected):
     assert split_speaker(line) == expected
@@ -41,7 +43,7 @@ def test_kind_from_discussnet_code_wins_over_marker():
 @pytest.mark.parametrize(("marker", "role", "kind"), [
     ("○", "議長", "procedural"), ("○", "市長", "answer"), ("○", "子ども家庭部長", "answer"),
     ("○", None, "question"), ("◯", None, "question"), ("○", "委員", "question"),
-    ("○", "事務局長", "other"), ("◎", "区長", "answer"),
+    ("○", "事務局長", "other"), ("◎", "区長", "answer"), ("○", "知事", "answer"), ("○", "副知事", "answer"),
 ])
 def test_kind_on_text_platforms_comes_from_the_office(marker, role, kind):
     assert speech_kind(marker, role) == kind
