@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import enrich
 from pipeline.db import SCHEMA, register_functions
 from pipeline.paths import db_path, staging_dir
 from pipeline.registry import find_council
@@ -61,11 +62,15 @@ class LoadReport:
     db: Path
     published: bool = False
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    enriched: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [f"{'table':<14}{'insert':>9}{'update':>9}{'noop':>9}{'delete':>9}"]
         for table, c in self.counts.items():
             lines.append(f"{table:<14}{c['insert']:>9}{c['update']:>9}{c['noop']:>9}{c['delete']:>9}")
+        if self.enriched.get("sittings"):
+            lines.append(f"enriched {self.enriched['sittings']} sittings: {self.enriched['questions']} questions, "
+                         f"{self.enriched['topics']} topic assignments")
         lines.append(f"published: {self.db}" if self.published else "no changes: nothing published")
         return "\n".join(lines)
 
@@ -289,6 +294,16 @@ SCOPES = {
 
 def _apply(con: duckdb.DuckDBPyConnection, report: LoadReport) -> bool:
     changed = False
+    # Sittings whose speeches this load changes: their questions and topics are redone.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE changed_sittings AS
+        SELECT DISTINCT s.meeting_id FROM stage_speeches_resolved s LEFT JOIN speeches t USING (speech_id)
+        WHERE t.speech_id IS NULL OR t.content_hash <> s.content_hash
+        UNION
+        SELECT DISTINCT t.meeting_id FROM speeches t
+        WHERE t.meeting_id IN (SELECT meeting_id FROM stage_meetings)
+          AND t.speech_id NOT IN (SELECT speech_id FROM stage_speeches_resolved)
+    """)
     for table in TABLES:
         report.counts[table] = _upsert(con, table, SCOPES[table])
         c = report.counts[table]
@@ -308,6 +323,8 @@ def _apply(con: duckdb.DuckDBPyConnection, report: LoadReport) -> bool:
         con.execute("INSERT INTO attendance SELECT meeting_id, person_id, name, seat, status, source_url, "
                     "fetched_at FROM stage_attendance")
         changed = True
+    report.enriched = enrich.enrich(con, enrich.pending(con, "SELECT meeting_id FROM changed_sittings"))
+    changed |= bool(report.enriched["sittings"])
     new_fetches = con.execute("SELECT count(*) FROM (SELECT * FROM stage_fetch_log EXCEPT "
                               "SELECT * FROM fetch_log)").fetchone()[0]
     report.counts["fetch_log"] = {"insert": new_fetches, "update": 0, "noop": 0, "delete": 0}

@@ -136,3 +136,45 @@ SELECT p.person_id, p.council_id, p.name, p.name_norm, p.kana, p.kana_source, p.
        p.source_url, p.fetched_at
 FROM people p
 LEFT JOIN open_memberships f ON f.person_id = p.person_id AND f.classification = 'faction';
+
+-- Enrichment (pipeline/enrich.py): questions threaded with their answers, and their topics.
+CREATE TABLE IF NOT EXISTS questions (
+    question_id  VARCHAR PRIMARY KEY,     -- {meeting_id}-q{ordinal}
+    meeting_id   VARCHAR NOT NULL,
+    council_id   VARCHAR NOT NULL,
+    ordinal      INTEGER NOT NULL,        -- 1-based within the sitting
+    form         VARCHAR,                 -- 代表質問 | 一般質問 | 質疑
+    style        VARCHAR,                 -- 一括 | 一問一答
+    questioner   VARCHAR,                 -- as printed
+    person_id    VARCHAR,                 -- the questioning member, when resolved
+    first_seq    INTEGER,
+    last_seq     INTEGER,
+    items        VARCHAR,                 -- JSON [{no, heading, text}]: 第１点目 …
+    answerers    VARCHAR,                 -- JSON [区長, 教育長 …] in order
+    headline     VARCHAR,                 -- the question's own salient terms
+    source_url   VARCHAR NOT NULL,
+    fetched_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS question_speeches (
+    question_id  VARCHAR NOT NULL,
+    speech_id    VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,
+    role         VARCHAR NOT NULL,        -- question | answer | requestion | reanswer
+    item         INTEGER,                 -- the numbered item it asks or answers, where known
+    PRIMARY KEY (question_id, speech_id)
+);
+
+CREATE TABLE IF NOT EXISTS question_topics (
+    question_id  VARCHAR NOT NULL,
+    topic        VARCHAR NOT NULL,        -- id from data/topics.toml
+    score        DOUBLE NOT NULL,
+    evidence     VARCHAR NOT NULL,        -- JSON: the terms that matched, with counts
+    PRIMARY KEY (question_id, topic)
+);
+
+-- Which version of the enrichment each sitting has; a new version redoes the older ones.
+CREATE TABLE IF NOT EXISTS enrichment (
+    meeting_id   VARCHAR PRIMARY KEY,
+    version      VARCHAR NOT NULL
+);

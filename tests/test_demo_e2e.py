@@ -89,6 +89,24 @@ def test_current_members_are_the_seated_ones(demo):
     assert former <= {normalize_name(p["name"]) for p in members if p["left"] is not None}
 
 
+def test_questions_are_threaded_with_answers_and_topics(demo):
+    """Every 一般質問/代表質問 member question lands in a question of that member, answered, with topics."""
+    asked = query(demo["db"], """
+        SELECT count(*) FROM speeches s JOIN meetings m USING (meeting_id)
+        WHERE s.kind = 'question' AND m.kind = '本会議'
+          AND NOT EXISTS (SELECT 1 FROM question_speeches q WHERE q.speech_id = s.speech_id)""")
+    assert asked == [(0,)]
+    questions = query(demo["db"], """
+        SELECT q.question_id, q.person_id, q.form,
+               count(*) FILTER (WHERE qs.role IN ('answer', 'reanswer')) AS answers,
+               (SELECT count(*) FROM question_topics t WHERE t.question_id = q.question_id) AS topics
+        FROM questions q JOIN question_speeches qs USING (question_id) GROUP BY ALL""")
+    assert questions and all(person for _, person, *_ in questions)
+    assert {form for _, _, form, *_ in questions} >= {"一般質問", "質疑"}
+    assert sum(1 for *_, answers, _ in questions if answers) / len(questions) > 0.95
+    assert sum(1 for *_, topics in questions if topics) / len(questions) > 0.8
+
+
 def test_search_text_is_the_python_normalisation(demo):
     """text_norm is computed in SQL by a Python UDF; it must equal normalize_text exactly."""
     from pipeline.normalize import normalize_text
