@@ -231,12 +231,22 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
                              s.source_url, s.resolved)) AS content_hash
         FROM (
             -- By name first; by seat number (「２０番（…）」) against that sitting's 出席議員 list
-            -- when the printed name differs from the roster's (a nickname, a changed surname).
-            SELECT s.*, CASE WHEN s.as_member THEN coalesce(p.person_id, a.person_id) END AS resolved
+            -- when the printed name differs from the roster's (a nickname, a changed surname); by
+            -- surname when committee minutes print only that (「塩田委員長」) and exactly one member
+            -- listed at that sitting has a name starting with it.
+            SELECT s.*, CASE WHEN s.as_member THEN coalesce(p.person_id, a.person_id, sn.person_id) END AS resolved
             FROM member_speaker s
             LEFT JOIN speaker_keys k USING (speaker_name)
             LEFT JOIN stage_people p ON p.council_id = s.council_id AND p.name_norm = k.name_norm
             LEFT JOIN stage_attendance a ON a.meeting_id = s.meeting_id AND a.seat = s.seat AND s.seat IS NOT NULL
+            LEFT JOIN (
+                SELECT s2.meeting_id, k2.name_norm, any_value(a2.person_id) AS person_id
+                FROM (SELECT DISTINCT meeting_id, speaker_name FROM stage_speeches) s2
+                JOIN speaker_keys k2 USING (speaker_name)
+                JOIN stage_attendance a2 ON a2.meeting_id = s2.meeting_id
+                 AND starts_with(split_part(a2.person_id, ':', 2), k2.name_norm) AND length(k2.name_norm) >= 1
+                GROUP BY ALL HAVING count(DISTINCT a2.person_id) = 1
+            ) sn ON sn.meeting_id = s.meeting_id AND sn.name_norm = k.name_norm
         ) s
     """)
     fetch_source = _read_json(fetches, FETCH_COLUMNS) if fetches else "(SELECT * FROM fetch_log WHERE false)"

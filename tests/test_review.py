@@ -33,6 +33,7 @@ def db(data_dir, tmp_path, monkeypatch):
             speech(2, "◆２０番（すずきまさし議員）", "すずきまさし", None, 20, "question"),  # by seat
             speech(3, "◎区長（鈴木正史）", "鈴木正史", "区長", None, "answer"),     # never the member
             speech(4, "◆（山田花子議員）", "山田花子", None, None, "question"),        # nobody: review
+            speech(5, "○髙橋　委員長", "髙橋", "委員長", None, "procedural"),          # surname, one match
         ],
     }
     (run / "meetings.ndjson").write_text(json.dumps(meeting, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -43,7 +44,26 @@ def db(data_dir, tmp_path, monkeypatch):
 def test_resolution_by_folded_name_and_seat_never_executives(db):
     got = dict(duckdb.connect(str(db), read_only=True).execute(
         "SELECT seq, person_id FROM speeches ORDER BY seq").fetchall())
-    assert got == {1: "t:高橋健二", 2: "t:鈴木正史", 3: None, 4: None}
+    assert got == {1: "t:高橋健二", 2: "t:鈴木正史", 3: None, 4: None, 5: "t:高橋健二"}
+
+
+def test_a_surname_shared_by_two_listed_members_stays_unlinked(data_dir, tmp_path, monkeypatch):
+    registry = tmp_path / "councils.toml"
+    registry.write_text('[[council]]\ncode = "u"\nname = "同姓市"\nplatform = "discussnet"\n', encoding="utf-8")
+    monkeypatch.setenv("OSHIGIIN_COUNCILS", str(registry))
+    run = data_dir / "staging" / "u" / "run1"
+    run.mkdir(parents=True)
+    meeting = {"council_id": "u", "platform": "discussnet", "ext_council_id": "1", "ext_schedule_id": "1",
+               "title": "委員会", "kind": "委員会", "session": None, "committee": "委員会", "date": "2024-01-10",
+               "number": None, "source_url": "http://x/u", "api_url": "http://x/u",
+               "fetched_at": "2024-01-11T00:00:00+00:00",
+               "attendance": [{"seat": None, "name": "山田一郎", "status": "present"},
+                              {"seat": None, "name": "山田二郎", "status": "present"}],
+               "speeches": [speech(1, "○山田　委員", "山田", "委員", None, "question")]}
+    (run / "meetings.ndjson").write_text(json.dumps(meeting, ensure_ascii=False) + "\n", encoding="utf-8")
+    load(["u"])
+    con = duckdb.connect(str(data_dir / "oshigiin.duckdb"), read_only=True)
+    assert con.execute("SELECT person_id FROM speeches").fetchall() == [(None,)]
 
 
 def test_unresolved_member_speakers_are_listed_for_review(db):
