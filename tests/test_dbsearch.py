@@ -23,6 +23,7 @@ import pytest
 
 from crawler.parsers import dbsearch as db
 from tests.recorded_site import RecordedSite, Route
+from tests.registry import write_registry
 
 
 def path(minutes_fixtures, variant, name):
@@ -286,16 +287,7 @@ def test_meeting_fields_from_titles(title, kind, committee, session, number):
 # -- a real crawl over a replay ------------------------------------------------------------------
 
 def registry_for(tmp_path, url: str) -> str:
-    path = tmp_path / "councils.toml"
-    path.write_text(f'''[[council]]
-code = "recorded"
-name = "記録市"
-platform = "dbsearch"
-base_url = "{url}"
-download_delay = 0.0
-source = "tests/test_dbsearch.py"
-''', encoding="utf-8")
-    return str(path)
+    return write_registry(tmp_path, platform="dbsearch", base_url=url, download_delay=0.0)
 
 
 def crawl(tmp_path, url: str, *args: str) -> subprocess.CompletedProcess:

@@ -13,6 +13,7 @@ import pytest
 from demo.server import DiscussNetServer
 from pipeline.load import load
 from pipeline.status import council_status, failing_pages
+from tests.registry import write_registry
 from tests.replay import RecordedTenant
 
 RECORDED = {  # variant: (platform 会議 id, speeches in the recorded sitting, sittings listed)
@@ -22,17 +23,7 @@ RECORDED = {  # variant: (platform 会議 id, speeches in the recorded sitting, 
 
 
 def registry_for(tmp_path, url: str) -> str:
-    path = tmp_path / "councils.toml"
-    path.write_text(f'''[[council]]
-code = "recorded"
-name = "記録市"
-platform = "discussnet"
-base_url = "{url}"
-tenant = "recorded"
-download_delay = 0.0
-source = "tests/replay.py"
-''', encoding="utf-8")
-    return str(path)
+    return write_registry(tmp_path, platform="discussnet", base_url=url, tenant="recorded", download_delay=0.0)
 
 
 def crawl(env: dict, *args) -> subprocess.CompletedProcess:

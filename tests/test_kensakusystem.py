@@ -23,6 +23,7 @@ from crawler.parsers import kensakusystem as ks
 from crawler.parsers.discussnet import ParseError
 from crawler.spiders.kensakusystem import at_position
 from tests.recorded_site import RecordedSite, Route
+from tests.registry import write_registry
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -309,16 +310,7 @@ def routes_for(minutes_fixtures, variant: str, statements: bytes | None = None) 
 
 
 def registry_for(tmp_path, url: str, tenant: str) -> str:
-    path = tmp_path / "councils.toml"
-    path.write_text(f'''[[council]]
-code = "recorded"
-name = "記録市"
-platform = "kensakusystem"
-base_url = "{url}{tenant}/"
-download_delay = 0.0
-source = "tests/test_kensakusystem.py"
-''', encoding="utf-8")
-    return str(path)
+    return write_registry(tmp_path, platform="kensakusystem", base_url=f"{url}{tenant}/", download_delay=0.0)
 
 
 def crawl(tmp_path, site: RecordedSite, tenant: str, data_dir, *args) -> subprocess.CompletedProcess:

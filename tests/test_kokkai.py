@@ -17,6 +17,7 @@ from crawler.parsers import kokkai as kk
 from crawler.parsers.discussnet import ParseError
 from tests import kokkai_api as api
 from tests.recorded_site import RecordedSite, Route
+from tests.registry import write_registry
 
 REPO = Path(__file__).resolve().parents[1]
 SITTINGS = api.sittings()  # 26: three pages of at most 10
@@ -176,15 +177,7 @@ def test_error_object_and_foreign_bodies():
 # ---- the spider ---------------------------------------------------------------------------
 
 def registry_for(tmp_path, url: str) -> str:
-    path = tmp_path / "councils.toml"
-    path.write_text(f'''[[council]]
-code = "kokkai"
-name = "国会"
-platform = "kokkai"
-base_url = "{url}"
-source = "tests/kokkai_api.py"
-''', encoding="utf-8")
-    return str(path)
+    return write_registry(tmp_path, code="kokkai", name="国会", platform="kokkai", base_url=url)
 
 
 def routes(error_at: int | None = None, status: int = 400) -> list[Route]:

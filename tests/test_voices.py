@@ -19,6 +19,7 @@ from crawler.parsers import voices as vo
 from crawler.parsers.discussnet import ParseError
 from pipeline.load import load
 from tests.recorded_site import RecordedSite, Route
+from tests.registry import write_registry
 
 # variant: (install root, FINO and KGNO of the recorded document, HUID of the recorded speech page,
 #           documents listed, sidebar entries)
@@ -248,16 +249,7 @@ def routes_for(minutes_fixtures, variant, **bodies) -> list[Route]:
 
 
 def registry_for(tmp_path, url: str) -> str:
-    path = tmp_path / "councils.toml"
-    path.write_text(f'''[[council]]
-code = "recorded"
-name = "記録市"
-platform = "voices"
-base_url = "{url}"
-download_delay = 0.0
-source = "tests/test_voices.py"
-''', encoding="utf-8")
-    return str(path)
+    return write_registry(tmp_path, platform="voices", base_url=url, download_delay=0.0)
 
 
 def crawl(tmp_path, data_dir, site, root, *args) -> tuple[subprocess.CompletedProcess, list, list]:
