@@ -41,21 +41,23 @@ class Document:
     segments: list[Segment]
 
 
-def _first_space_outside_brackets(head: str) -> int:
+def speaker_end(head: str) -> int:
+    """Where a speaker line's speaker ends: the first full-width space outside brackets
+    (「市長（櫻田　宏）　お答え…」 keeps 櫻田　宏 whole) or the end of the line; -1 if neither."""
     depth = 0
     for i, ch in enumerate(head):
         if ch in "（(［[":
             depth += 1
         elif ch in "）)］]":
             depth = max(0, depth - 1)
-        elif ch == "\u3000" and depth == 0:
+        elif (ch == "\u3000" and depth == 0) or ch == "\n":
             return i
     return -1
 
 
 def _split_head(head: str) -> tuple[str, str]:
     """「議長（佐藤篤）　おはよう…」 → (「議長（佐藤篤）」, 「　おはよう…」); 「市長（櫻田　宏）」 stays whole."""
-    cut = _first_space_outside_brackets(head)
+    cut = speaker_end(head)
     if cut == -1:
         m = re.search(r"[ \t]{2,}", head)
         cut = m.start() if m else len(head)

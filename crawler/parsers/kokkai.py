@@ -44,6 +44,7 @@ from datetime import date
 
 from crawler.parsers.discussnet import ParseError, load_json
 from pipeline.attendance import parse_attendance
+from pipeline.segment import speaker_end
 from pipeline.speakers import MARKERS, speech_kind, split_speaker
 
 FRONT_MATTER_SPEAKER = "会議録情報"
@@ -232,15 +233,10 @@ def split_marker(text: str) -> tuple[str, str]:
     stripped = text.lstrip(" \u3000\n")
     if not stripped or stripped[0] not in MARKERS:
         return "", text.strip()
-    depth = 0
-    for i, ch in enumerate(stripped):
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif (ch == "\u3000" and depth == 0) or ch == "\n":
-            return stripped[:i].rstrip(), stripped[i:].strip(" \u3000\n")
-    return stripped.rstrip(), ""
+    cut = speaker_end(stripped)
+    if cut == -1:
+        return stripped.rstrip(), ""
+    return stripped[:cut].rstrip(), stripped[cut:].strip(" \u3000\n")
 
 
 def marker_role(head: str, speaker: str) -> str | None:
