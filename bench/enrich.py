@@ -37,12 +37,13 @@ def main() -> None:
 
     db = args.db
     if db is None:
-        from demo.build import build
+        # Built in a child process, so that peak memory below is the enrichment's alone.
+        import subprocess
 
         db = work / "oshigiin.duckdb"
         started = time.monotonic()
-        for _line in build(speeches=args.speeches, db=db, port=0):
-            pass
+        subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", str(args.speeches),
+                        "--db", str(db), "--port", "0"], check=True, capture_output=True, cwd=REPO)
         print(f"built the demo corpus in {time.monotonic() - started:.0f}s")
     copy = work / "enrich.duckdb"
     shutil.copyfile(db, copy)

@@ -63,9 +63,19 @@ def _question_rows(meeting: pd.DataFrame, kind: str) -> tuple[list[dict], list[d
     return questions, links, topics
 
 
+# Sittings per batch: memory stays flat however many sittings a load enriches.
+BATCH = 200
+
+
 def enrich(con: duckdb.DuckDBPyConnection, meeting_ids: list[str]) -> dict[str, int]:
-    if not meeting_ids:
-        return {"sittings": 0, "questions": 0, "topics": 0}
+    counts = {"sittings": 0, "questions": 0, "topics": 0}
+    for start in range(0, len(meeting_ids), BATCH):
+        batch = _enrich_batch(con, meeting_ids[start:start + BATCH])
+        counts = {k: counts[k] + batch[k] for k in counts}
+    return counts
+
+
+def _enrich_batch(con: duckdb.DuckDBPyConnection, meeting_ids: list[str]) -> dict[str, int]:
     con.execute("CREATE OR REPLACE TEMP TABLE enrich_ids (meeting_id VARCHAR PRIMARY KEY)")
     con.execute("INSERT INTO enrich_ids SELECT unnest(?)", [meeting_ids])
     # fetched_at travels as ISO text (offset included): pandas' TIMESTAMPTZ conversion is deprecated.
