@@ -374,15 +374,20 @@ def test_crawl_frameset_generation(minutes_fixtures, data_dir, tmp_path):
         "1484", "1482", "1480", "1478", "1476", "1474", "1472", "1402"}
 
 
-def test_crawl_view_generation(minutes_fixtures, data_dir, tmp_path):
-    """仙台 (one-page views): a failed list page 2 still fetches page 1's documents; the 名簿 404s."""
+def document_id_site(minutes_fixtures) -> RecordedSite:
+    """仙台's recorded top, list and one document view, as the live site answers them."""
     variant = minutes_fixtures / "dbsearch" / "document-id"
-    site = RecordedSite([
+    return RecordedSite([
         Route("GET", "/", file=variant / "top.html"),
         Route("POST", "/index.php/8397604", {"Template": "List"}, variant / "search-result.html"),
         Route("GET", "/index.php/3431160", {"Template": "view", "VoiceType": "all", "DocumentID": "16091"},
               variant / "detail.html"),
     ])
+
+
+def test_crawl_view_generation(minutes_fixtures, data_dir, tmp_path):
+    """仙台 (one-page views): a failed list page 2 still fetches page 1's documents; the 名簿 404s."""
+    site = document_id_site(minutes_fixtures)
     with site:
         result = crawl(tmp_path, site.url)
         log = list(site.request_log)
@@ -404,13 +409,7 @@ def test_crawl_view_generation(minutes_fixtures, data_dir, tmp_path):
 
 def test_crawl_one_document(minutes_fixtures, data_dir, tmp_path):
     """-a doc_id: the first list page only, then that document."""
-    variant = minutes_fixtures / "dbsearch" / "document-id"
-    site = RecordedSite([
-        Route("GET", "/", file=variant / "top.html"),
-        Route("POST", "/index.php/8397604", {"Template": "List"}, variant / "search-result.html"),
-        Route("GET", "/index.php/3431160", {"Template": "view", "VoiceType": "all", "DocumentID": "16091"},
-              variant / "detail.html"),
-    ])
+    site = document_id_site(minutes_fixtures)
     with site:
         result = crawl(tmp_path, site.url, "-a", "doc_id=16091")
         log = list(site.request_log)
