@@ -173,7 +173,8 @@ def load_meeting(db: DbFile, meeting_id: str) -> dict[str, Any] | None:
 def load_speeches(db: DbFile, meeting_id: str) -> pd.DataFrame:
     """A meeting's speeches in the order they were made."""
     return _query(db, """
-        SELECT speech_id, seq, speaker_raw, speaker_name, speaker_role, person_id, kind, text, source_url
+        SELECT speech_id, seq, speaker_raw, speaker_name, speaker_role, person_id, kind, text, annotations,
+               source_url
         FROM speeches WHERE meeting_id = $id ORDER BY seq
     """, {"id": meeting_id})
 

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import label, t
+from pipeline.annotations import label as annotation_label
 
 DB_KEY = "db"
 COUNCIL_KEY = "council"
@@ -113,13 +114,31 @@ def highlight_md(parts: tuple[str, str, str]) -> str:
     return md_escape(head) + marked + md_escape(tail)
 
 
+def _pieces(text: str, notes: Any) -> list[tuple[str, bool]]:
+    """The spoken text cut where annotations stood: [(text, False), (〔区長登壇〕, True), …]."""
+    if notes is None or not len(notes):
+        return [(text, False)]
+    out, cut = [], 0
+    for note in notes:
+        out.append((text[cut:note["at"]], False))
+        out.append((annotation_label(note), True))
+        cut = note["at"]
+    out.append((text[cut:], False))
+    return out
+
+
 def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str = "speech") -> None:
     """One speech: seq, speaker, kind, the full text and a link to the published page."""
     with st.container(border=True, key=f"{key_prefix}-{row['speech_id']}"):
         mark = "▶ " if focused else ""
         who = speaker(row["speaker_role"], row["speaker_name"], row.get("speaker_raw"))
         st.markdown(f"{mark}**{int(row['seq'])}.** **{md_escape(who)}** {kind_badge(row['kind'])}")
-        st.markdown(md_escape(row["text"]))
+        for piece, is_annotation in _pieces(row["text"], row.get("annotations")):
+            # Stage directions and times read as what they are: notes of the minutes, not words spoken.
+            if is_annotation:
+                st.caption(md_escape(piece))
+            elif piece.strip():
+                st.markdown(md_escape(piece))
         if safe_url(row["source_url"]):
             st.caption(md_link(t("speech.source"), row["source_url"]))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline import annotations
 from pipeline.normalize import normalize_name, normalize_text, reading
 
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
@@ -18,11 +19,28 @@ def _vectorised(fn):
     return apply
 
 
+_ANNOTATION = pa.struct([("kind", pa.string()), ("at", pa.int32()), ("raw", pa.string())])
+_ANNOTATED = pa.struct([("text", pa.string()), ("annotations", pa.list_(_ANNOTATION))])
+
+
+def _annotate(values: pa.Array) -> pa.Array:
+    out = []
+    for v in values.to_pylist():
+        text, notes = annotations.split(v or "")
+        out.append({"text": text, "annotations": notes})
+    return pa.array(out, type=_ANNOTATED)
+
+
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """fold(text) and name_key(name): the same normalisation in SQL as in Python, by construction."""
+    """fold(text) and name_key(name): the same normalisation in SQL as in Python, by construction;
+    annotate(text): the spoken text and its stage directions, times and separators (pipeline/annotations.py)."""
     for name, fn in (("fold", normalize_text), ("name_key", normalize_name), ("reading", reading)):
         con.create_function(name, _vectorised(fn), ["VARCHAR"], "VARCHAR", type="arrow",
                             null_handling="special", side_effects=False)
+    note = duckdb.struct_type({"kind": "VARCHAR", "at": "INTEGER", "raw": "VARCHAR"})
+    con.create_function("annotate", _annotate, ["VARCHAR"],
+                        duckdb.struct_type({"text": "VARCHAR", "annotations": duckdb.list_type(note)}),
+                        type="arrow", null_handling="special", side_effects=False)
 
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:

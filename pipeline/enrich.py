@@ -14,6 +14,7 @@ import json
 import duckdb
 import pandas as pd
 
+from pipeline.annotations import restore
 from pipeline.questions import question_id, thread_sitting
 from pipeline.topics import classify, headline_terms
 
@@ -21,7 +22,7 @@ from pipeline.topics import classify, headline_terms
 VERSION = "1"
 
 _SPEECH_COLUMNS = ["meeting_id", "council_id", "speech_id", "seq", "speaker_raw", "speaker_name", "speaker_role",
-                   "person_id", "kind", "text", "source_url", "fetched_at"]
+                   "person_id", "kind", "text", "annotations", "source_url", "fetched_at"]
 
 
 def pending(con: duckdb.DuckDBPyConnection, changed: str) -> list[str]:
@@ -36,6 +37,9 @@ def pending(con: duckdb.DuckDBPyConnection, changed: str) -> list[str]:
 
 def _question_rows(meeting: pd.DataFrame, kind: str) -> tuple[list[dict], list[dict], list[dict]]:
     speeches = meeting.to_dict("records")
+    for sp in speeches:
+        notes = sp.pop("annotations")
+        sp["printed"] = restore(sp["text"], list(notes)) if notes is not None and len(notes) else sp["text"]
     by_seq = {s["seq"]: s for s in speeches}
     meeting_id = speeches[0]["meeting_id"]
     questions, links, topics = [], [], []

@@ -220,7 +220,7 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
         SELECT speaker_name, name_key(speaker_name) AS name_norm
         FROM (SELECT DISTINCT speaker_name FROM stage_speeches WHERE speaker_name IS NOT NULL)
     """)
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE stage_speeches_resolved AS
         WITH member_speaker AS (
             SELECT s.*, s.speaker_role IS NULL OR s.speaker_role SIMILAR TO '.*(議長|委員長|委員|議員|番)' AS as_member
@@ -228,7 +228,7 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
         )
         SELECT s.* EXCLUDE (seat, as_member, resolved), s.resolved AS person_id,
                md5(concat_ws('|', s.seq, s.speaker_raw, s.speaker_name, s.speaker_role, s.kind, s.text,
-                             s.source_url, s.resolved)) AS content_hash
+                             s.source_url, s.resolved, '{DERIVATION}')) AS content_hash
         FROM (
             -- By name first; by seat number (「２０番（…）」) against that sitting's 出席議員 list
             -- when the printed name differs from the roster's (a nickname, a changed surname); by
@@ -260,15 +260,22 @@ STAGE = {"councils": "stage_councils_h", "meetings": "stage_meetings", "speeches
 
 # Columns derived from others, computed only for the rows a load writes: folding a million
 # speeches' text is most of a load's work, and an unchanged re-crawl should not pay for it.
-DERIVED = {"speeches": {"text_norm": "fold(s.text)"}}
+# Each step is its own query: an Arrow UDF fed another's output in one projection is where
+# duckdb 1.5.5 corrupted strings (see stage_people).
+DERIVED = {"speeches": [
+    "SELECT speech_id, annotate(text) AS a FROM changed",
+    "SELECT speech_id, a.text AS text, a.annotations AS annotations FROM prev",
+    "SELECT speech_id, text, annotations, fold(text) AS text_norm FROM prev",
+]}
+# Part of every speech's content hash: bump it when what DERIVED computes changes, and the next
+# load re-derives every speech (and re-enriches their sittings).
+DERIVATION = "2"
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, scope: str) -> dict[str, int]:
     """Insert new rows, replace changed ones, delete ones the source no longer has (within scope)."""
     key, stage_table = KEYS[table], STAGE[table]
     cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    derived = DERIVED.get(table, {})
-    select = ", ".join(derived.get(c, f"s.{c}") for c in cols)
     counts = dict(zip(("insert", "update", "noop"), con.execute(f"""
         SELECT count(*) FILTER (WHERE t.{key} IS NULL),
                count(*) FILTER (WHERE t.{key} IS NOT NULL AND t.content_hash <> s.content_hash),
@@ -284,10 +291,19 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, scope: str) -> dict[str,
                         AND NOT EXISTS (SELECT 1 FROM {stage_table} s WHERE s.{key} = t.{key})""")
     if counts["insert"] or counts["update"]:
         con.execute(f"""
-            INSERT OR REPLACE INTO {table} ({", ".join(cols)})
-            SELECT {select} FROM {stage_table} s LEFT JOIN {table} t ON t.{key} = s.{key}
+            CREATE OR REPLACE TEMP TABLE changed AS
+            SELECT s.* FROM {stage_table} s LEFT JOIN {table} t ON t.{key} = s.{key}
             WHERE t.{key} IS NULL OR t.content_hash <> s.content_hash
         """)
+        derived: list[str] = []
+        for step in DERIVED.get(table, []):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {step}")
+            con.execute("CREATE OR REPLACE TEMP TABLE prev AS SELECT * FROM derived")
+            derived = [c for c, *_ in con.execute("DESCRIBE derived").fetchall() if c != key]
+        select = ", ".join(f"d.{c}" if c in derived else f"s.{c}" for c in cols)
+        source = f"changed s JOIN derived d USING ({key})" if derived else "changed s"
+        con.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM {source}")
+        con.execute("DROP TABLE IF EXISTS prev; DROP TABLE IF EXISTS derived; DROP TABLE changed")
     return counts
 
 

@@ -298,7 +298,8 @@ def _units(speeches: list[dict]) -> list[dict]:
                 if end and not _ANSWER_NEXT.search(text, end.end()):
                     close()
                     chair_before.clear()
-            for seat, name in _calls(text):
+            # The 〔…登壇〕 that says who took the floor is an annotation, not part of the spoken text.
+            for seat, name in _calls(sp.get("printed") or text):
                 if current is not None and not (
                         _same_member(name, current["questioner"])
                         and (seat is None or current["seat"] is None or seat == current["seat"])):

@@ -41,13 +41,19 @@ CREATE TABLE IF NOT EXISTS speeches (
     speaker_role  VARCHAR,                -- 議長, 区長, 教育長, 委員長 … NULL for a plain member
     person_id     VARCHAR,                -- resolved member, NULL when not a member or unresolved
     kind          VARCHAR NOT NULL,       -- question | answer | procedural | other
-    text          VARCHAR NOT NULL,       -- as published (HTML unescaped)
+    text          VARCHAR NOT NULL,       -- the words spoken, as published (HTML unescaped)
     text_norm     VARCHAR NOT NULL,       -- NFKC + 異体字 folded: what search matches against
+    -- Stage directions (〔区長登壇〕), time lines (午後１時休憩) and separator lines, taken out of text
+    -- and kept here with the offset where each stood: pipeline/annotations.restore gives the page back.
+    annotations   STRUCT(kind VARCHAR, "at" INTEGER, raw VARCHAR)[],
     ext_minute_id VARCHAR,
     source_url    VARCHAR NOT NULL,
     fetched_at    TIMESTAMPTZ NOT NULL,
     content_hash  VARCHAR NOT NULL
 );
+
+-- Databases built before annotations existed gain the column; their next load re-derives the text.
+ALTER TABLE speeches ADD COLUMN IF NOT EXISTS annotations STRUCT(kind VARCHAR, "at" INTEGER, raw VARCHAR)[];
 
 -- Popolo Person: council members (議員). Executives who answer are speakers, not people.
 CREATE TABLE IF NOT EXISTS people (

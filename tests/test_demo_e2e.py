@@ -10,6 +10,7 @@ import pytest
 from demo.build import build, crawl_subprocess
 from demo.generator import DemoCouncil
 from demo.server import DiscussNetServer
+from pipeline.annotations import restore
 from pipeline.load import load
 from pipeline.normalize import normalize_name
 
@@ -58,10 +59,14 @@ def test_every_speech_matches_the_generator(demo):
             person = f"demo:{normalize_name(s['member'])}" if s["member"] else None
             expected.append((meeting_id, str(s["minute_id"]), s["seq"], s["speaker_raw"], s["speaker_name"],
                              s["speaker_role"], s["kind"], s["text"], person))
-    got = query(demo["db"], """SELECT meeting_id, ext_minute_id, seq, speaker_raw, speaker_name, speaker_role,
-                                      kind, text, person_id FROM speeches ORDER BY meeting_id, seq""")
+    rows = query(demo["db"], """SELECT meeting_id, ext_minute_id, seq, speaker_raw, speaker_name, speaker_role,
+                                       kind, text, person_id, annotations FROM speeches ORDER BY meeting_id, seq""")
+    # The page as printed comes back from the spoken text and its annotations, character for character.
+    got = [(*r[:7], restore(r[7], r[9]), r[8]) for r in rows]
     assert len(got) == demo["council"].total_speeches() == len(expected)
     assert sorted(got) == sorted(expected)
+    spoken = " ".join(r[7] for r in rows)
+    assert "〔" not in spoken and "登壇" in " ".join(a["raw"] for r in rows for a in r[9] or [])
 
 
 def test_attendance_and_members_match_the_generator(demo):
