@@ -207,22 +207,29 @@ def review(council, db, limit):
     """List speakers who speak as members but were not linked to one, for a person to check.
 
     Nothing is dropped: an unlinked speech keeps its printed speaker; this shows which names
-    need a roster entry or a correction.
+    need a roster entry or a correction. Also lists seats whose member's name changed between
+    sittings: a renamed member is recorded in data/people.toml, never merged on a guess.
 
     \b
     Example:
         oshigiin review 131075
     """
     from pipeline.registry import find_council
-    from pipeline.status import unresolved_speakers
+    from pipeline.status import rename_candidates, unresolved_speakers
 
-    rows = unresolved_speakers(find_council(council).code if council else None, db, limit)
+    code = find_council(council).code if council else None
+    rows = unresolved_speakers(code, db, limit)
     if rows.empty:
         click.echo("every member-like speaker is linked to a member")
-        return
     for r in rows.itertuples():
         click.echo(f"{r.council_id:<8}{r.speaker_name or '(no name)':<14}{r.speaker_role or '':<12}"
                    f"{r.speeches:>6} speeches  {r.first_date} – {r.last_date}  e.g. {r.example_url}")
+    renamed = rename_candidates(code, db)
+    if not renamed.empty:
+        click.echo("\nseats whose member's name changed (one person renamed? record it in data/people.toml):")
+    for r in renamed.itertuples():
+        click.echo(f"{r.council_id:<8}seat {r.seat:<4}{r.before} (until {r.last_as_before}) → "
+                   f"{r.after} (from {r.first_as_after})")
 
 
 @main.command("load")

@@ -23,6 +23,7 @@ import duckdb
 
 from pipeline import enrich
 from pipeline.db import SCHEMA, register_functions
+from pipeline.identities import identities
 from pipeline.paths import db_path, staging_dir
 from pipeline.registry import find_council
 
@@ -120,27 +121,52 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
                sp.ext_minute_id AS ext_minute_id, sp.source_url AS source_url, fetched_at
         FROM s
     """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE stage_attendance AS
-        WITH a AS (SELECT meeting_id, council_id, source_url, fetched_at, unnest(attendance) AS att
-                   FROM raw_meetings)
-        SELECT meeting_id, council_id || ':' || name_key(att.name) AS person_id, att.name AS name,
-               att.seat AS seat, att.status AS status, source_url, fetched_at
-        FROM a
-        QUALIFY row_number() OVER (PARTITION BY meeting_id, person_id ORDER BY att.status DESC) = 1
-    """)
     member_source = _read_json(members, MEMBER_COLUMNS) if members else (
         "(SELECT NULL::VARCHAR AS council_id, NULL::VARCHAR AS name, NULL::VARCHAR AS kana, "
         "NULL::VARCHAR AS faction, NULL::INTEGER AS seat, NULL::VARCHAR AS source_url, "
         "NULL::TIMESTAMPTZ AS fetched_at WHERE false)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_roster AS SELECT * FROM {member_source} WHERE name IS NOT NULL")
+    # name_key runs in Python: once per distinct name, not once per row.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE name_keys AS
+        SELECT name, name_key(name) AS name_norm FROM (
+            SELECT DISTINCT name FROM (
+                SELECT unnest(attendance).name AS name FROM raw_meetings
+                UNION ALL SELECT name FROM raw_roster
+                UNION ALL SELECT unnest(speeches).speaker_name FROM raw_meetings)
+            WHERE name IS NOT NULL)
+    """)
+    # A name means a person at a date (pipeline/identities.py): name changes and namesakes.
+    known = identities()  # noqa: F841 - read by DuckDB through its name
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_identities AS
+        SELECT council_id::VARCHAR AS council_id, name_norm::VARCHAR AS name_norm,
+               coalesce(valid_from::DATE, DATE '0001-01-01') AS valid_from,
+               coalesce(valid_until::DATE, DATE '9999-12-31') AS valid_until, person_id::VARCHAR AS person_id
+        FROM known
+    """)
+    con.execute("""
+        CREATE OR REPLACE MACRO person_at(council, norm, day) AS coalesce(
+            (SELECT any_value(i.person_id) FROM stage_identities i WHERE i.council_id = council
+             AND i.name_norm = norm AND coalesce(day, DATE '9999-12-31') BETWEEN i.valid_from AND i.valid_until),
+            council || ':' || norm)
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE stage_attendance AS
+        WITH a AS (SELECT meeting_id, council_id, date, source_url, fetched_at, unnest(attendance) AS att
+                   FROM raw_meetings)
+        SELECT meeting_id, person_at(council_id, k.name_norm, date) AS person_id, att.name AS name,
+               att.seat AS seat, att.status AS status, source_url, fetched_at
+        FROM a JOIN name_keys k ON k.name = a.att.name
+        QUALIFY row_number() OVER (PARTITION BY meeting_id, person_id ORDER BY att.status DESC) = 1
+    """)
     # The newest roster row of each person; a member who left keeps their last known row.
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_roster AS
-        SELECT council_id || ':' || name_key(name) AS person_id, *,
-               fetched_at = max(fetched_at) OVER (PARTITION BY council_id) AS current
-        FROM {member_source}
-        WHERE name IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY council_id, name_key(name) ORDER BY fetched_at DESC) = 1
+        SELECT person_at(r.council_id, k.name_norm, r.fetched_at::DATE) AS person_id, r.*,
+               r.fetched_at = max(r.fetched_at) OVER (PARTITION BY r.council_id) AS current
+        FROM raw_roster r JOIN name_keys k USING (name)
+        QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY r.fetched_at DESC) = 1
     """)
     # People: the roster first; anyone the minutes list as attending but the roster lacks too.
     con.execute("""
@@ -162,12 +188,12 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
             -- selection of rows and the strings came back corrupted (duckdb 1.5.5).
             SELECT *, reading(name) AS generated_kana FROM merged
         )
-        SELECT person_id, council_id, name, name_key(name) AS name_norm,
+        SELECT person_id, council_id, name, (SELECT name_norm FROM name_keys k WHERE k.name = g.name) AS name_norm,
                coalesce(kana, generated_kana) AS kana,
                CASE WHEN kana IS NOT NULL THEN 'published' ELSE 'generated' END AS kana_source,
                seat, source_url, fetched_at,
                md5(concat_ws('|', name, kana, seat, source_url)) AS content_hash
-        FROM generated
+        FROM generated g
     """)
     councils = []
     for code in council_ids:
@@ -214,11 +240,12 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
     # Speaker → member: same council, same normalised name, and speaking as a member (no office,
     # or a council office such as 議長 / 委員長 / 委員), so an executive who shares a member's
     # name is never taken for them.
-    # name_key runs in Python: once per distinct speaker, not once per speech.
+    # A speaker's name means a person at the sitting's date, as for the 出席議員 lists.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE speaker_keys AS
-        SELECT speaker_name, name_key(speaker_name) AS name_norm
-        FROM (SELECT DISTINCT speaker_name FROM stage_speeches WHERE speaker_name IS NOT NULL)
+        SELECT DISTINCT s.meeting_id, s.speaker_name, k.name_norm,
+               person_at(s.council_id, k.name_norm, m.date) AS person_id
+        FROM stage_speeches s JOIN name_keys k ON k.name = s.speaker_name JOIN raw_meetings m USING (meeting_id)
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE stage_speeches_resolved AS
@@ -236,13 +263,13 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
             -- listed at that sitting has a name starting with it.
             SELECT s.*, CASE WHEN s.as_member THEN coalesce(p.person_id, a.person_id, sn.person_id) END AS resolved
             FROM member_speaker s
-            LEFT JOIN speaker_keys k USING (speaker_name)
-            LEFT JOIN stage_people p ON p.council_id = s.council_id AND p.name_norm = k.name_norm
+            LEFT JOIN speaker_keys k USING (meeting_id, speaker_name)
+            LEFT JOIN stage_people p ON p.person_id = k.person_id
             LEFT JOIN stage_attendance a ON a.meeting_id = s.meeting_id AND a.seat = s.seat AND s.seat IS NOT NULL
             LEFT JOIN (
                 SELECT s2.meeting_id, k2.name_norm, any_value(a2.person_id) AS person_id
                 FROM (SELECT DISTINCT meeting_id, speaker_name FROM stage_speeches) s2
-                JOIN speaker_keys k2 USING (speaker_name)
+                JOIN speaker_keys k2 USING (meeting_id, speaker_name)
                 JOIN stage_attendance a2 ON a2.meeting_id = s2.meeting_id
                  AND starts_with(split_part(a2.person_id, ':', 2), k2.name_norm) AND length(k2.name_norm) >= 1
                 GROUP BY ALL HAVING count(DISTINCT a2.person_id) = 1
@@ -312,7 +339,13 @@ SCOPES = {
     "councils": "false",
     "meetings": "false",  # a sitting missing from one crawl is not evidence it was withdrawn
     "speeches": "t.meeting_id IN (SELECT meeting_id FROM stage_meetings)",
-    "people": "false",
+    # A person no source names any more (a name a people.toml record has since merged into another):
+    # only when nothing still points at them, so a sitting missing from one crawl deletes nobody.
+    "people": """t.council_id IN (SELECT council_id FROM stage_people)
+                 AND t.person_id NOT IN (SELECT person_id FROM stage_attendance)
+                 AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.person_id = t.person_id
+                                 AND a.meeting_id NOT IN (SELECT meeting_id FROM stage_meetings))
+                 AND NOT EXISTS (SELECT 1 FROM speeches s WHERE s.person_id = t.person_id)""",
     "organizations": "t.council_id IN (SELECT council_id FROM stage_roster)",
     "memberships": "t.person_id IN (SELECT person_id FROM stage_roster)",
 }

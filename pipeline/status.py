@@ -88,3 +88,33 @@ def unresolved_speakers(council_id: str | None, db: Path | None = None, limit: i
         return pd.DataFrame()
     with _attach(path) as con:
         return con.execute(UNRESOLVED_SQL, {"council": council_id, "limit": limit}).df()
+
+
+# A seat whose holder's name changes from one plenary sitting to the next, the old name never
+# listed again: a renamed member, or a new one in that seat. A person decides, in data/people.toml.
+RENAMED_SQL = """
+WITH listed AS (
+    SELECT m.council_id, a.seat, m.date, a.name, a.person_id
+    FROM pub.attendance a JOIN pub.meetings m USING (meeting_id)
+    WHERE m.kind = '本会議' AND a.seat IS NOT NULL AND ($council IS NULL OR m.council_id = $council)
+), runs AS (
+    SELECT *, lag(person_id) OVER w AS before_id, lag(name) OVER w AS before, lag(date) OVER w AS until
+    FROM listed WINDOW w AS (PARTITION BY council_id, seat ORDER BY date)
+), last_seen AS (SELECT person_id, max(date) AS last FROM listed GROUP BY person_id)
+SELECT r.council_id, r.seat, r.before, r.name AS after, strftime(r.until, '%Y-%m-%d') AS last_as_before,
+       strftime(r.date, '%Y-%m-%d') AS first_as_after
+FROM runs r JOIN last_seen l ON l.person_id = r.before_id
+WHERE r.before_id <> r.person_id AND l.last = r.until AND right(r.before, 1) = right(r.name, 1)
+ORDER BY r.council_id, r.date
+"""
+
+
+def rename_candidates(council_id: str | None, db: Path | None = None) -> pd.DataFrame:
+    """Seats whose member's name changed between sittings, the old name gone for good, and the name
+    ending alike (the given name kept): perhaps one person renamed. A person checks and records it
+    in data/people.toml; nothing is merged on this guess."""
+    path = Path(db or db_path())
+    if not path.exists():
+        return pd.DataFrame()
+    with _attach(path) as con:
+        return con.execute(RENAMED_SQL, {"council": council_id}).df()
