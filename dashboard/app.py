@@ -18,7 +18,7 @@ if _ROOT not in sys.path:
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import data, ui  # noqa: E402
+from dashboard import data, follows, ui  # noqa: E402
 from dashboard.i18n import LANG_KEY, t  # noqa: E402
 
 st.set_page_config(page_title="推し議員", page_icon=":material/how_to_vote:", layout="centered")
@@ -30,10 +30,13 @@ st.sidebar.toggle(t("sidebar.english"), key=LANG_KEY)
 # (so without the database check and the sidebar), always under AppTest and on a server's
 # first run. Registered on every run, so the navigation stays even without a database.
 page = st.navigation([
-    st.Page("views/home.py", title=t("page.home"), icon=":material/home:", default=True),
+    st.Page("views/home.py", title=t("page.home"), icon=":material/star:", default=True),
     st.Page("views/members.py", title=t("page.members"), icon=":material/groups:"),
-    st.Page("views/meetings.py", title=t("page.meetings"), icon=":material/event_note:"),
+    # Reached from a member's name (?member=…), not from the menu.
+    st.Page("views/member.py", title=t("page.member"), icon=":material/person:", visibility="hidden"),
     st.Page("views/search.py", title=t("page.search"), icon=":material/search:"),
+    st.Page("views/meetings.py", title=t("page.meetings"), icon=":material/event_note:"),
+    st.Page("views/data_page.py", title=t("page.data"), icon=":material/database:", url_path="data"),
 ])
 
 db = data.current_db()
@@ -63,4 +66,5 @@ if bool(councils.set_index("council_id").at[council_id, "fictional"]):
     st.sidebar.caption(t("sidebar.fictional"))
 
 st.session_state[ui.DB_KEY] = db
+follows.followed()  # keeps ?follow= in the URL of every page, so any page can be bookmarked with it
 page.run()

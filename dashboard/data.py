@@ -204,3 +204,127 @@ def search_speeches(db: DbFile, council_id: str, query: str, limit: int = 50) ->
     """, {"council": council_id, "terms": terms, "limit": limit})
     total = int(hits["total"].iloc[0]) if len(hits) else 0
     return total, hits.drop(columns="total")
+
+
+# -- members: profile, questions, attendance --------------------------------------------------------
+@st.cache_data(**_CACHE)
+def load_person(db: DbFile, person_id: str) -> dict[str, Any] | None:
+    df = _query(db, """
+        SELECT m.person_id, m.council_id, m.name, m.kana, m.kana_source, m.seat, m.faction, m.current,
+               m.source_url, (SELECT count(*) FROM speeches s WHERE s.person_id = m.person_id) AS speeches,
+               (SELECT count(*) FROM questions q WHERE q.person_id = m.person_id) AS questions,
+               (SELECT min(mt.date) FROM attendance a JOIN meetings mt USING (meeting_id)
+                WHERE a.person_id = m.person_id) AS first_listed,
+               (SELECT max(mt.date) FROM attendance a JOIN meetings mt USING (meeting_id)
+                WHERE a.person_id = m.person_id) AS last_listed
+        FROM members m WHERE m.person_id = $id
+    """, {"id": person_id})
+    return df.iloc[0].to_dict() if len(df) else None
+
+
+@st.cache_data(**_CACHE)
+def load_people_names(db: DbFile, person_ids: tuple[str, ...]) -> dict[str, str]:
+    df = _query(db, "SELECT person_id, name FROM people WHERE list_contains($ids, person_id)",
+                {"ids": list(person_ids)})
+    return dict(zip(df["person_id"], df["name"], strict=True))
+
+
+@st.cache_data(**_CACHE)
+def load_faction_history(db: DbFile, person_id: str) -> pd.DataFrame:
+    """Factions the member belonged to, as the roster pages recorded them."""
+    return _query(db, """
+        SELECT o.name AS faction, ms.start_date, ms.end_date, ms.source_url
+        FROM memberships ms JOIN organizations o USING (organization_id)
+        WHERE ms.person_id = $id AND o.classification = 'faction'
+        ORDER BY ms.end_date IS NULL, ms.end_date, ms.start_date
+    """, {"id": person_id})
+
+
+_QUESTIONS = """
+    SELECT q.question_id, q.meeting_id, q.person_id, p.name AS questioner_name, q.questioner, q.form, q.style,
+           q.headline, q.items, q.answerers, q.first_seq, q.last_seq, mt.date, mt.title AS meeting_title,
+           mt.kind AS meeting_kind, mt.session, mt.committee, mt.source_url AS meeting_url, q.source_url,
+           timezone('UTC', q.fetched_at) AS fetched_at,
+           coalesce((SELECT list(t.topic ORDER BY t.score DESC) FROM question_topics t
+                     WHERE t.question_id = q.question_id), []) AS topics,
+           (SELECT min_by(qs.speech_id, qs.seq) FROM question_speeches qs
+            WHERE qs.question_id = q.question_id) AS first_speech_id
+    FROM questions q JOIN meetings mt USING (meeting_id) LEFT JOIN people p ON p.person_id = q.person_id
+"""
+
+
+@st.cache_data(**_CACHE)
+def load_person_questions(db: DbFile, person_id: str) -> pd.DataFrame:
+    """Every question the member asked, newest first, with its top topics."""
+    return _query(db, _QUESTIONS + """
+        WHERE q.person_id = $id ORDER BY mt.date DESC NULLS LAST, q.meeting_id DESC, q.ordinal DESC
+    """, {"id": person_id})
+
+
+@st.cache_data(**_CACHE)
+def load_latest_questions(db: DbFile, person_ids: tuple[str, ...], limit: int = 30) -> pd.DataFrame:
+    """The newest questions by any of these members."""
+    return _query(db, _QUESTIONS + """
+        WHERE list_contains($ids, q.person_id)
+        ORDER BY mt.date DESC NULLS LAST, q.meeting_id DESC, q.ordinal DESC LIMIT $limit
+    """, {"ids": list(person_ids), "limit": limit})
+
+
+@st.cache_data(**_CACHE)
+def load_question_speeches(db: DbFile, question_id: str) -> pd.DataFrame:
+    """A question's speeches in order: what was asked, re-asked, and who answered what."""
+    return _query(db, """
+        SELECT qs.role, s.speech_id, s.meeting_id, s.seq, s.speaker_name, s.speaker_role, s.speaker_raw, s.kind,
+               s.text, s.annotations, s.source_url
+        FROM question_speeches qs JOIN speeches s USING (speech_id)
+        WHERE qs.question_id = $id ORDER BY s.seq
+    """, {"id": question_id})
+
+
+@st.cache_data(**_CACHE)
+def load_attendance(db: DbFile, person_id: str) -> pd.DataFrame:
+    """Per meeting kind: sittings whose 出席議員/欠席議員 lists name the member, and how."""
+    return _query(db, """
+        SELECT mt.kind, count(*) AS listed, count(*) FILTER (WHERE a.status = 'present') AS present,
+               count(*) FILTER (WHERE a.status = 'absent') AS absent
+        FROM attendance a JOIN meetings mt USING (meeting_id)
+        WHERE a.person_id = $id GROUP BY mt.kind ORDER BY mt.kind DESC
+    """, {"id": person_id})
+
+
+@st.cache_data(**_CACHE)
+def load_questions_by_session(db: DbFile, person_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Questions per member, session and top topic: what the members-over-time charts draw."""
+    return _query(db, """
+        SELECT q.person_id, coalesce(mt.session, strftime(mt.date, '%Y')) AS session, min(mt.date) AS first_date,
+               coalesce((SELECT t.topic FROM question_topics t WHERE t.question_id = q.question_id
+                         ORDER BY t.score DESC LIMIT 1), 'none') AS topic,
+               count(*) AS questions
+        FROM questions q JOIN meetings mt USING (meeting_id)
+        WHERE list_contains($ids, q.person_id)
+        GROUP BY ALL ORDER BY first_date
+    """, {"ids": list(person_ids)})
+
+
+_EXPORTS = {
+    "members": """SELECT person_id, name, kana, kana_source, seat, faction, current, source_url,
+                         timezone('UTC', fetched_at) AS fetched_at_utc
+                  FROM members WHERE council_id = $council ORDER BY current DESC, seat NULLS LAST, name""",
+    "meetings": """SELECT meeting_id, date, kind, title, session, committee, number, source_url,
+                          timezone('UTC', fetched_at) AS fetched_at_utc,
+                          (SELECT count(*) FROM speeches s WHERE s.meeting_id = m.meeting_id) AS speeches
+                   FROM meetings m WHERE council_id = $council ORDER BY date DESC, meeting_id""",
+    "questions": """SELECT q.question_id, mt.date, mt.title AS meeting, q.form, q.style, q.person_id,
+                           coalesce(p.name, q.questioner) AS questioner, q.headline, q.answerers,
+                           (SELECT string_agg(t.topic, ';' ORDER BY t.score DESC) FROM question_topics t
+                            WHERE t.question_id = q.question_id) AS topics,
+                           q.source_url, timezone('UTC', q.fetched_at) AS fetched_at_utc
+                    FROM questions q JOIN meetings mt USING (meeting_id) LEFT JOIN people p USING (person_id)
+                    WHERE q.council_id = $council ORDER BY mt.date DESC, q.question_id""",
+}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def export_csv(db: DbFile, council_id: str, name: str) -> bytes:
+    """A council's members, meetings or questions as CSV with their sources; a BOM so Excel reads UTF-8."""
+    return _query(db, _EXPORTS[name], {"council": council_id}).to_csv(index=False).encode("utf-8-sig")

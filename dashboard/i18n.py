@@ -21,7 +21,7 @@ JA: dict[str, str] = {
     "db.missing": "データベースが見つかりません（{path}）。`make run` でデモデータベースを作成してください。",
     "db.unreadable": "データベースを読み込めませんでした（{path}）: {error}",
     "db.no_councils": "データベースに議会が登録されていません。",
-    "page.home": "概要",
+    "page.home": "マイ推し",
     "page.members": "議員一覧",
     "page.meetings": "会議",
     "page.search": "発言検索",
@@ -90,6 +90,68 @@ JA: dict[str, str] = {
     "mkind.その他": "その他",
     "unknown": "不明",
     "no_faction": "（会派なし）",
+    "page.member": "議員ページ",
+    "page.data": "データ",
+    "home.empty_follows": (
+        "フォローしている議員はまだいません。名前やよみで探して、☆フォローを押してください。フォローした議員"
+        "の最新の質問がここに並びます。"
+    ),
+    "home.all_members": "議員一覧から選ぶ",
+    "home.share": (
+        "フォローの一覧はこの端末に保存され、ページのURL（?follow=…）にも入っています。ブックマークや共有にど"
+        "うぞ。"
+    ),
+    "home.no_questions": "フォローしている議員の質問はまだ記録されていません。",
+    "home.latest": "フォローしている議員の最新の質問",
+    "home.since": "前回の訪問（{when}）以降に新しく取り込んだ質問: {n}件",
+    "home.new": "新着",
+    "follow.follow": "フォロー",
+    "follow.unfollow": "フォロー中",
+    "members.pick_row": "行を選ぶと議員ページを開きます。",
+    "member.not_found": "議員が見つかりません: {id}",
+    "member.pick": "議員一覧から議員を選んでください。",
+    "member.seat": "議席{n}番",
+    "member.kana_generated": "よみは名簿に掲載がないため自動で推定したものです（誤りの可能性があります）。",
+    "member.questions": "質問",
+    "member.source": "名簿の出典",
+    "member.factions": "会派の履歴",
+    "member.from": "から",
+    "member.until": "まで",
+    "member.topic": "分野",
+    "member.over_time": "会期ごとの質問（分野別）",
+    "member.no_questions": "この議員の質問はまだ記録されていません。",
+    "member.latest": "最新の質問（{total}件中{n}件）",
+    "member.attendance": "出席",
+    "member.no_attendance": "会議録の出席議員名簿にこの議員の記載はまだありません。",
+    "member.attendance_row": "**{kind}**: 名簿に載った{listed}回のうち出席{present}回（{share}）、欠席{absent}回",
+    "member.attendance_how": (
+        "数え方: 各会議録の冒頭にある「出席議員」「欠席議員」の名簿に載った回数です。委員会は所属する委員会の"
+        "分だけ名簿に載るた"
+        "め、委員会の回数は所属の違いを反映します。遅刻・早退・中座、公務や病気などの欠席理由は名簿から分から"
+        "ないため数えていませ"
+        "ん。発言や質問の数は活動量の一部にすぎず、質問しない役職（議長など）もあります。"
+    ),
+    "member.compare": "ほかの議員と比べる",
+    "member.compare_with": "比べる議員（2人まで）",
+    "member.compare_pick": "議員を選ぶ",
+    "member.sessions": "質問した会期",
+    "member.plenary_present": "本会議の出席",
+    "member.top_topics": "多い分野",
+    "topic.none": "分類なし",
+    "q.asked": "質問",
+    "q.reasked": "再質問",
+    "q.answer": "答弁",
+    "q.reanswer": "再答弁",
+    "q.untitled": "（見出しなし）",
+    "q.answered_by": "答弁: {who}",
+    "q.read": "質問と答弁を読む",
+    "q.in_meeting": "会議録で読む",
+    "q.original": "原文",
+    "data.downloads": "ダウンロード",
+    "data.downloads_how": "CSV（UTF-8、Excelでそのまま開けます）。各行に出典URLと取得日時（UTC）が付いています。",
+    "data.download.members": "議員",
+    "data.download.meetings": "会議",
+    "data.download.questions": "質問",
 }
 
 EN: dict[str, str] = {
@@ -101,7 +163,7 @@ EN: dict[str, str] = {
     "db.missing": "Database not found ({path}). Run `make run` to create the demo database.",
     "db.unreadable": "Could not read the database ({path}): {error}",
     "db.no_councils": "The database has no councils.",
-    "page.home": "Overview",
+    "page.home": "My members",
     "page.members": "Members",
     "page.meetings": "Meetings",
     "page.search": "Search",
@@ -170,6 +232,68 @@ EN: dict[str, str] = {
     "mkind.その他": "Other",
     "unknown": "unknown",
     "no_faction": "(no faction)",
+    "page.member": "Member",
+    "page.data": "Data",
+    "home.empty_follows": (
+        "You don't follow anyone yet. Find members by name or reading and press Follow: their latest question"
+        "s will appear here."
+    ),
+    "home.all_members": "Choose from all members",
+    "home.share": "Your list is saved on this device and kept in the page URL (?follow=…): bookmark or share it.",
+    "home.no_questions": "No questions recorded yet for the members you follow.",
+    "home.latest": "Latest questions by the members you follow",
+    "home.since": "New since your last visit ({when}): {n}",
+    "home.new": "new",
+    "follow.follow": "Follow",
+    "follow.unfollow": "Following",
+    "members.pick_row": "Select a row to open the member's page.",
+    "member.not_found": "Member not found: {id}",
+    "member.pick": "Choose a member from the list of members.",
+    "member.seat": "seat {n}",
+    "member.kana_generated": "The reading is not published on the roster; it was generated and may be wrong.",
+    "member.questions": "Questions",
+    "member.source": "Roster source",
+    "member.factions": "Faction history",
+    "member.from": "From",
+    "member.until": "Until",
+    "member.topic": "Topic",
+    "member.over_time": "Questions per session, by topic",
+    "member.no_questions": "No questions recorded for this member yet.",
+    "member.latest": "Latest questions ({n} of {total})",
+    "member.attendance": "Attendance",
+    "member.no_attendance": "No attendance list in the minutes names this member yet.",
+    "member.attendance_row": "**{kind}**: present {present} of {listed} times listed ({share}), absent {absent}",
+    "member.attendance_how": (
+        "How this is counted: the times the member appears on the 出席議"
+        "員 / 欠席議員 lists at the head of each set of minutes. Members a"
+        "re listed only for the committees they sit on, so committee "
+        "counts reflect assignments. Arriving late, leaving early and"
+        " the reasons for an absence (official duty, illness) are not"
+        " in the lists and are not counted. Speeches and questions ar"
+        "e only part of a member's work; some offices (the chair) do "
+        "not ask questions."
+    ),
+    "member.compare": "Compare with other members",
+    "member.compare_with": "Members to compare (up to 2)",
+    "member.compare_pick": "Choose members",
+    "member.sessions": "Sessions with questions",
+    "member.plenary_present": "Plenary attendance",
+    "member.top_topics": "Main topics",
+    "topic.none": "unclassified",
+    "q.asked": "Question",
+    "q.reasked": "Follow-up",
+    "q.answer": "Answer",
+    "q.reanswer": "Further answer",
+    "q.untitled": "(no headline)",
+    "q.answered_by": "Answered by: {who}",
+    "q.read": "Read the question and answers",
+    "q.in_meeting": "Read in the minutes",
+    "q.original": "Original",
+    "data.downloads": "Downloads",
+    "data.downloads_how": "CSV (UTF-8, opens in Excel as is). Every row carries its source URL and fetch time (UTC).",
+    "data.download.members": "Members",
+    "data.download.meetings": "Meetings",
+    "data.download.questions": "Questions",
 }
 
 STRINGS = {"ja": JA, "en": EN}

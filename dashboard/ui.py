@@ -8,6 +8,7 @@ a speech is displayed as the characters it is.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from typing import Any
@@ -153,3 +154,53 @@ def initial_council(db: data.DbFile, options: list[str], query_params: Any) -> s
     if meeting and meeting["council_id"] in options:
         return meeting["council_id"]
     return options[0]
+
+
+def topic_name(topic_id: Any) -> str:
+    """A topic id from data/topics.toml in the UI language."""
+    from dashboard.i18n import lang
+    from pipeline.topics import taxonomy
+
+    if is_missing(topic_id) or topic_id == "none":
+        return t("topic.none")
+    for topic in taxonomy().topics:
+        if topic.id == topic_id:
+            return topic.en if lang() == "en" else topic.ja
+    return str(topic_id)
+
+
+_ROLE_LABEL = {"question": "q.asked", "requestion": "q.reasked", "answer": "q.answer", "reanswer": "q.reanswer"}
+
+
+def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new: bool = False) -> None:
+    """A question: who asked, when, where, its topics and items; the exchange on demand."""
+    with st.container(border=True, key=f"question-{q['question_id']}"):
+        head = [fmt_date(q["date"]), label("mkind", q["meeting_kind"]), q["committee"] or q["session"]]
+        badge = f":red-badge[{md_escape(t('home.new'))}] " if new else ""
+        st.caption(badge + md_escape(" · ".join(str(h) for h in head if not is_missing(h))))
+        who = q["questioner_name"] if not is_missing(q["questioner_name"]) else q["questioner"]
+        title = md_escape(q["headline"] or t("q.untitled"))
+        st.markdown((f"**{md_escape(who)}** · " if show_questioner else "") + f"**{title}**")
+        topics = list(q["topics"]) if q["topics"] is not None else []
+        tags = " ".join(f":blue-badge[{md_escape(topic_name(x))}]" for x in topics)
+        form = " ".join(md_escape(x) for x in (q["form"], q["style"]) if not is_missing(x))
+        st.markdown(f"{tags} {form}".strip() or " ")
+        answerers = json.loads(q["answerers"]) if q["answerers"] else []
+        if answerers:
+            st.caption(md_escape(t("q.answered_by", who="、".join(answerers))))
+        with st.expander(t("q.read")):
+            for sp in data.load_question_speeches(db, q["question_id"]).to_dict("records"):
+                who = speaker(sp["speaker_role"], sp["speaker_name"], sp["speaker_raw"])
+                colour = "green" if "answer" in sp["role"] else "blue"
+                role = md_escape(t(_ROLE_LABEL.get(sp["role"], "q.asked")))
+                st.markdown(f":{colour}-badge[{role}] {md_escape(who)}")
+                for piece, is_annotation in _pieces(sp["text"], sp["annotations"]):
+                    if is_annotation:
+                        st.caption(md_escape(piece))
+                    elif piece.strip():
+                        st.markdown(md_escape(piece))
+        with st.container(horizontal=True):
+            st.page_link("views/meetings.py", label=t("q.in_meeting"), icon=":material/article:",
+                         query_params={"meeting": q["meeting_id"], "speech": q["first_speech_id"]})
+            if safe_url(q["source_url"]):
+                st.markdown(md_link(t("q.original"), q["source_url"]))

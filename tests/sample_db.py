@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline import enrich
 from pipeline.normalize import normalize_name, normalize_text
 
 SCHEMA = Path(__file__).resolve().parents[1] / "pipeline" / "schema.sql"
@@ -221,6 +222,8 @@ def build_sample_db(path: str | Path) -> Path:
             con.register("frame", frame)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
             con.unregister("frame")
+        # Questions and topics come from the real enrichment stage, as a load would make them.
+        enrich.enrich(con, [r[0] for r in con.execute("SELECT meeting_id FROM meetings").fetchall()])
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -60,6 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     env = {
         **os.environ,
         "OSHIGIIN_DB": str(db),
+        "OSHIGIIN_USER_DB": str(tmp / "user.duckdb"),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     cmd = [
@@ -138,7 +139,7 @@ def test_search_and_read_without_running_injected_script(
     page.on("dialog", on_dialog)
     try:
         page.goto(base, wait_until="domcontentloaded")
-        expect(page.get_by_role("heading", name="推し議員: 架空区")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_role("heading", name="マイ推し")).to_be_visible(timeout=WAIT_MS)
         _shot(page, f"{device}-home")
 
         page.goto(f"{base}/members", wait_until="domcontentloaded")

@@ -28,6 +28,14 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample_db(tmp_path_factory.mktemp("db") / "oshigiin.duckdb")
 
 
+@pytest.fixture(autouse=True)
+def user_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Follows and visits go to a private user-state file, never data/user.duckdb."""
+    path = tmp_path / "user.duckdb"
+    monkeypatch.setenv("OSHIGIIN_USER_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def app(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("OSHIGIIN_DB", str(sample_db))
@@ -51,13 +59,12 @@ def speech_headers(at: AppTest) -> list[str]:
     return [m for m in texts(at.markdown) if re.match(r"(▶ )?\*\*\d+\.\*\*", m)]
 
 
-# 概要 ----------------------------------------------------------------------------------------
+# データ ----------------------------------------------------------------------------------------
 
 
-def test_home_shows_counts_and_freshness(app: AppTest) -> None:
-    app.run()
-    assert not app.exception
-    assert texts(app.title) == ["推し議員: 架空区"]
+def test_data_page_shows_counts_and_freshness(app: AppTest) -> None:
+    open_page(app, "data_page")
+    assert texts(app.title) == ["データ: 架空区"]
     assert texts(app.metric) == [str(EXPECTED[k]) for k in ("meetings", "speeches", "members")]
     facts = "\n".join(texts(app.markdown))
     assert "2023-06-12 〜 2024-03-05" in facts
@@ -86,7 +93,8 @@ def test_unreadable_database_shows_an_error(tmp_path: Path, monkeypatch: pytest.
 def test_a_newly_published_file_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     live = build_sample_db(tmp_path / "oshigiin.duckdb")
     monkeypatch.setenv("OSHIGIIN_DB", str(live))
-    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    open_page(at, "data_page")
     assert texts(at.metric)[1] == "30"
 
     # Publish the way the pipeline does: build aside, then rename over the live file.
@@ -312,3 +320,101 @@ def test_snippet_prefers_the_published_text() -> None:
     assert (match, len(head), head[0], tail[-1]) == ("保育", 41, "…", "…")
     # Only normalisation made it match: show the normalised text.
     assert ui.snippet("公園の櫻", "公園の桜", ["桜"]) == ("公園の", "桜", "")
+
+
+# マイ推し -------------------------------------------------------------------------------------
+
+
+def _question_headlines(at: AppTest) -> list[str]:
+    return [m for m in texts(at.markdown) if m.startswith("**") and "**" in m[2:]]
+
+
+def test_my_members_starts_empty_and_helps_pick(app: AppTest, user_db: Path) -> None:
+    app.run()
+    assert not app.exception
+    assert texts(app.title) == ["マイ推し"]
+    assert "フォローしている議員はまだいません" in app.info[0].value
+    app.text_input(key="home-find").set_value("サトウ").run()
+    app.button(key="follow-demo:佐藤花子").click().run()
+    assert not app.exception
+    # Her question is listed, the follow is saved locally and carried in the URL.
+    assert any("待機児童対策" in h for h in _question_headlines(app))
+    assert app.query_params["follow"] == "demo:佐藤花子"
+    with duckdb.connect(str(user_db), read_only=True) as con:
+        assert con.execute("SELECT person_id FROM follows").fetchall() == [("demo:佐藤花子",)]
+
+
+def test_a_shared_follow_link_shows_that_list(app: AppTest) -> None:
+    app.query_params["follow"] = "demo:鈴木一郎,demo:高橋健二"
+    app.run()
+    assert not app.exception
+    headlines = _question_headlines(app)
+    # Newest first: 鈴木 and 髙橋 asked in 子ども文教委員会 (2024-03-05) before anything older.
+    assert len(headlines) == 5
+    assert "学校図書館" in headlines[0] or "保育" in headlines[0]
+    assert all(("鈴木" in h or "髙橋" in h) for h in headlines)
+
+
+def test_new_since_last_visit(app: AppTest, user_db: Path) -> None:
+    with duckdb.connect(str(user_db)) as con:
+        con.execute("CREATE TABLE visits (page VARCHAR PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL)")
+        # Between the fetch of the 2023 meetings (03:00, 04:00 UTC) and the 2024 ones (05:00, 06:00).
+        con.execute("INSERT INTO visits VALUES ('home', TIMESTAMPTZ '2024-04-01 04:30:00+00')")
+    app.query_params["follow"] = "demo:鈴木一郎"
+    app.run()
+    assert not app.exception
+    assert "新しく取り込んだ質問: 1件" in " ".join(texts(app.caption))
+    new = [c for c in texts(app.caption) if "新着" in c]
+    assert len(new) == 1 and "2024\\-03\\-05" in new[0]
+
+
+# 議員ページ -----------------------------------------------------------------------------------
+
+
+def test_member_page_profile_questions_answers_attendance(app: AppTest) -> None:
+    open_page(app, "member", member="demo:中村誠")
+    assert texts(app.title) == ["中村 誠"]
+    assert [m.value for m in app.metric] == ["2", "2"]
+    headlines = _question_headlines(app)
+    assert "商店街" in headlines[0] and "費用" in headlines[1]  # newest first
+    markdown = " ".join(texts(app.markdown))
+    assert "商店街の皆様と協議を重ねてまいります。" in markdown  # the answer, inside the exchange
+    assert "名簿に載った2回のうち出席1回（50%）、欠席1回" in markdown  # 本会議: absent from the first
+    assert any("数え方" in c for c in texts(app.caption))
+    assert len(app.get("vega_lite_chart")) == 1
+
+
+def test_follow_from_the_member_page(app: AppTest, user_db: Path) -> None:
+    open_page(app, "member", member="demo:渡辺美咲")
+    app.button(key="follow").click().run()
+    assert app.query_params["follow"] == "demo:渡辺美咲"
+    app.button(key="unfollow").click().run()
+    assert "follow" not in app.query_params
+    with duckdb.connect(str(user_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM follows").fetchone()[0] == 0
+
+
+def test_compare_members_side_by_side(app: AppTest) -> None:
+    open_page(app, "member", member="demo:鈴木一郎")
+    app.multiselect(key="compare-demo:鈴木一郎").set_value(["demo:高橋健二", "demo:中村誠"]).run()
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert table["name"].tolist() == ["鈴木 一郎", "髙橋 健二", "中村 誠"]
+    assert table["questions"].tolist() == [3, 2, 2]
+    assert table["plenary"].tolist() == ["2/2", "2/2", "1/2"]
+
+
+def test_unknown_member_warns(app: AppTest) -> None:
+    open_page(app, "member", member="demo:だれでもない")
+    assert "議員が見つかりません" in app.warning[0].value
+
+
+def test_data_page_downloads_carry_sources(sample_db: Path) -> None:
+    from dashboard import data
+
+    db = data.current_db(sample_db)
+    members = data.export_csv(db, "demo", "members").decode("utf-8-sig").splitlines()
+    assert members[0].startswith("person_id,name,kana") and "source_url" in members[0]
+    assert len(members) == 1 + EXPECTED["members"]
+    questions = data.export_csv(db, "demo", "questions").decode("utf-8-sig")
+    assert "demo-discussnet-2-202-q1" in questions and "children_education" in questions

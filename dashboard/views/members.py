@@ -28,7 +28,8 @@ st.metric(t("members.count"), shown)
 if members.empty:
     st.info(t("members.none"))
 else:
-    st.dataframe(
+    st.caption(t("members.pick_row"))
+    picked = st.dataframe(
         members.assign(
             faction=members["faction"].fillna(t("no_faction")),
             kana=members["kana"].fillna(""),
@@ -47,4 +48,10 @@ else:
                 t("members.col.source"), display_text=t("members.source_link")
             ),
         },
+        on_select="rerun", selection_mode="single-row", key=f"member-table-{council_id}",
     )
+    rows = picked.selection.rows if picked else []
+    if rows:
+        # Cleared first: coming back to the list must not open the same member again.
+        del st.session_state[f"member-table-{council_id}"]
+        st.switch_page("views/member.py", query_params={"member": members["person_id"].iloc[rows[0]]})
