@@ -241,8 +241,8 @@ def load_faction_history(db: DbFile, person_id: str) -> pd.DataFrame:
 
 
 _QUESTIONS = """
-    SELECT q.question_id, q.meeting_id, q.person_id, p.name AS questioner_name, q.questioner, q.form, q.style,
-           q.headline, q.items, q.answerers, q.first_seq, q.last_seq, mt.date, mt.title AS meeting_title,
+    SELECT q.question_id, q.meeting_id, q.ordinal, q.person_id, p.name AS questioner_name, q.questioner, q.form,
+           q.style, q.headline, q.items, q.answerers, q.first_seq, q.last_seq, mt.date, mt.title AS meeting_title,
            mt.kind AS meeting_kind, mt.session, mt.committee, mt.source_url AS meeting_url, q.source_url,
            timezone('UTC', q.fetched_at) AS fetched_at,
            coalesce((SELECT list(t.topic ORDER BY t.score DESC) FROM question_topics t
@@ -328,3 +328,19 @@ _EXPORTS = {
 def export_csv(db: DbFile, council_id: str, name: str) -> bytes:
     """A council's members, meetings or questions as CSV with their sources; a BOM so Excel reads UTF-8."""
     return _query(db, _EXPORTS[name], {"council": council_id}).to_csv(index=False).encode("utf-8-sig")
+
+
+@st.cache_data(**_CACHE)
+def load_meeting_questions(db: DbFile, meeting_id: str) -> pd.DataFrame:
+    """The sitting's questions in order."""
+    return _query(db, _QUESTIONS + " WHERE q.meeting_id = $id ORDER BY q.ordinal", {"id": meeting_id})
+
+
+@st.cache_data(**_CACHE)
+def load_question_marks(db: DbFile, meeting_id: str) -> pd.DataFrame:
+    """speech_id → the question it belongs to (ordinal, questioner) and its part in it."""
+    return _query(db, """
+        SELECT qs.speech_id, q.ordinal, coalesce(p.name, q.questioner) AS questioner, qs.role
+        FROM questions q JOIN question_speeches qs USING (question_id) LEFT JOIN people p USING (person_id)
+        WHERE q.meeting_id = $id
+    """, {"id": meeting_id})

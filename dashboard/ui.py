@@ -128,12 +128,17 @@ def _pieces(text: str, notes: Any) -> list[tuple[str, bool]]:
     return out
 
 
-def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str = "speech") -> None:
-    """One speech: seq, speaker, kind, the full text and a link to the published page."""
+def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str = "speech",
+                mark: dict | None = None) -> None:
+    """One speech: seq, speaker, kind, the question it belongs to, the full text and a link to the
+    published page."""
     with st.container(border=True, key=f"{key_prefix}-{row['speech_id']}"):
-        mark = "▶ " if focused else ""
+        pointer = "▶ " if focused else ""
         who = speaker(row["speaker_role"], row["speaker_name"], row.get("speaker_raw"))
-        st.markdown(f"{mark}**{int(row['seq'])}.** **{md_escape(who)}** {kind_badge(row['kind'])}")
+        st.markdown(f"{pointer}**{int(row['seq'])}.** **{md_escape(who)}** {kind_badge(row['kind'])}")
+        if mark:
+            st.caption(md_escape(t("speech.in_question", n=mark["ordinal"], who=mark["questioner"] or "",
+                                   role=t(_ROLE_LABEL.get(mark["role"], "q.asked")))))
         for piece, is_annotation in _pieces(row["text"], row.get("annotations")):
             # Stage directions and times read as what they are: notes of the minutes, not words spoken.
             if is_annotation:

@@ -418,3 +418,21 @@ def test_data_page_downloads_carry_sources(sample_db: Path) -> None:
     assert len(members) == 1 + EXPECTED["members"]
     questions = data.export_csv(db, "demo", "questions").decode("utf-8-sig")
     assert "demo-discussnet-2-202-q1" in questions and "children_education" in questions
+
+
+def test_meeting_lists_its_questions_and_marks_their_speeches(app: AppTest) -> None:
+    open_page(app, "meetings", meeting=MEETING_101)
+    questions = [p.label for p in app.get("page_link") if re.match(r"\d\\\. ", p.label)]
+    assert len(questions) == 3
+    assert "佐藤 花子" in questions[0] and "髙橋 健二" in questions[1] and "鈴木 一郎" in questions[2]
+    marks = [c for c in texts(app.caption) if c.startswith("質問")]
+    # 佐藤's question and 区長's answer to it; then 髙橋's and 鈴木's, each with its answer.
+    assert marks[:2] == ["質問1（佐藤 花子）の質問", "質問1（佐藤 花子）の答弁"]
+    assert len(marks) == 6
+
+
+def test_speaker_filter_shows_only_that_speaker(app: AppTest) -> None:
+    open_page(app, "meetings", meeting=MEETING_101)
+    app.multiselect(key=f"speakers-{MEETING_101}").set_value(["架空一郎（区長）"]).run()
+    headers = speech_headers(app)
+    assert len(headers) == 3 and all("架空一郎（区長）" in h for h in headers)

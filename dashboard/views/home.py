@@ -28,14 +28,14 @@ if not names:
             if st.button(t("follow.follow"), icon=":material/star_outline:", key=f"follow-{m['person_id']}"):
                 follows.follow(m["person_id"])
                 st.rerun()
-            st.page_link("views/member.py", label=m["name"], query_params={"member": m["person_id"]})
+            st.page_link("views/member.py", label=ui.md_escape(m["name"]), query_params={"member": m["person_id"]})
             st.caption(ui.md_escape(" · ".join(x for x in (m["kana"], m["faction"]) if not ui.is_missing(x))))
     st.page_link("views/members.py", label=t("home.all_members"), icon=":material/groups:")
     st.stop()
 
 with st.container(horizontal=True, key="followed"):
     for pid, name in names.items():
-        st.page_link("views/member.py", label=name, icon=":material/star:", query_params={"member": pid})
+        st.page_link("views/member.py", label=ui.md_escape(name), icon=":material/star:", query_params={"member": pid})
 st.caption(t("home.share"))
 
 latest = data.load_latest_questions(db, tuple(names))

@@ -84,6 +84,22 @@ if chosen:
     st.caption(t("meetings.speeches", n=len(speeches)))
     if not speeches:
         st.info(t("meetings.no_speeches"))
+
+    questions = data.load_meeting_questions(db, chosen)
+    if not questions.empty:
+        with st.expander(t("meetings.questions", n=len(questions))):
+            for q in questions.to_dict("records"):
+                who = q["questioner_name"] if not ui.is_missing(q["questioner_name"]) else q["questioner"]
+                st.page_link("views/meetings.py", label=ui.md_escape(f"{q['ordinal']}. {who} — {q['headline'] or ''}"),
+                             query_params={"meeting": chosen, "speech": q["first_speech_id"]})
+    marks = {m["speech_id"]: m for m in data.load_question_marks(db, chosen).to_dict("records")}
+    # Speaker navigation: read one person's part of a long sitting without scrolling past the rest.
+    speakers = list(dict.fromkeys(ui.speaker(s["speaker_role"], s["speaker_name"], s["speaker_raw"])
+                                  for s in speeches))
+    only = st.multiselect(t("meetings.speakers"), speakers, key=f"speakers-{chosen}",
+                          placeholder=t("meetings.all_speakers"))
+    if only:
+        speeches = [s for s in speeches if ui.speaker(s["speaker_role"], s["speaker_name"], s["speaker_raw"]) in only]
     focus = st.query_params.get("speech")
     focused = [s for s in speeches if s["speech_id"] == focus]
     if focused:
@@ -93,4 +109,4 @@ if chosen:
     elif focus:
         st.warning(t("meetings.focus_missing"))
     for speech in speeches:
-        ui.speech_card(speech, focused=speech["speech_id"] == focus)
+        ui.speech_card(speech, focused=speech["speech_id"] == focus, mark=marks.get(speech["speech_id"]))
