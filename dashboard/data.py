@@ -344,3 +344,13 @@ def load_question_marks(db: DbFile, meeting_id: str) -> pd.DataFrame:
         FROM questions q JOIN question_speeches qs USING (question_id) LEFT JOIN people p USING (person_id)
         WHERE q.meeting_id = $id
     """, {"id": meeting_id})
+
+
+@st.cache_data(**_CACHE)
+def load_turnout(db: DbFile, council_id: str) -> dict[str, Any]:
+    """The council's elections, its turnout against the 23-ward average, and the latest change in words."""
+    from pipeline.elections import turnout_summary
+
+    with _connect(*db).cursor() as cur:
+        cur.execute("USE pub")
+        return turnout_summary(cur, council_id)

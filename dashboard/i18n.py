@@ -156,6 +156,20 @@ JA: dict[str, str] = {
     "data.download.members": "議員",
     "data.download.meetings": "会議",
     "data.download.questions": "質問",
+    "page.turnout": "投票率",
+    "turnout.none": "この議会の選挙の記録はまだありません。",
+    "turnout.no_figures": "投票率の数値はまだありません。",
+    "turnout.by_year": "選挙ごとの投票率",
+    "turnout.percent": "投票率（%）",
+    "turnout.status": "出典の種類",
+    "turnout.status.official": "公式発表",
+    "turnout.status.secondary": "二次資料",
+    "turnout.missing": "投票率が確認できていない選挙（空欄のままにしています）: {years}",
+    "turnout.vs_average": "23区平均との比較",
+    "turnout.groups": "年代別・地域別の投票率（{date}）",
+    "turnout.sources": "出典",
+    "turnout.table": "数値の一覧",
+    "turnout.download": "CSVをダウンロード",
 }
 
 EN: dict[str, str] = {
@@ -302,6 +316,20 @@ EN: dict[str, str] = {
     "data.download.members": "Members",
     "data.download.meetings": "Meetings",
     "data.download.questions": "Questions",
+    "page.turnout": "Turnout",
+    "turnout.none": "No elections recorded for this council yet.",
+    "turnout.no_figures": "No turnout figures yet.",
+    "turnout.by_year": "Turnout by election",
+    "turnout.percent": "Turnout (%)",
+    "turnout.status": "Source type",
+    "turnout.status.official": "official",
+    "turnout.status.secondary": "secondary source",
+    "turnout.missing": "Elections whose turnout is not confirmed (left blank): {years}",
+    "turnout.vs_average": "Against the 23-ward average",
+    "turnout.groups": "Turnout by age group or district ({date})",
+    "turnout.sources": "Sources",
+    "turnout.table": "The figures",
+    "turnout.download": "Download CSV",
 }
 
 STRINGS = {"ja": JA, "en": EN}

@@ -199,6 +199,53 @@ def import_cmd(platform, files, council_key, source_url, load, db):
         _load([council.code], db)
 
 
+@main.command("import-elections")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--council", "council_key", help="The council (code or name) a single-area file is about.")
+@click.option("--type", "election_type", help="区議会議員選挙, 区長選挙 … when the file does not say.")
+@click.option("--date", "election_date", help="Election day (YYYY-MM-DD) when the file does not say.")
+@click.option("--source", help="Who published the file (default: its file name).")
+@click.option("--source-url", help="Where it was published.")
+@click.option("--status", type=click.Choice(["official", "secondary"]), help="Default: official.")
+@click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")
+def import_elections(files, council_key, election_type, election_date, source, source_url, status, db):
+    """Import election results or turnout from CSV or Excel files, as election commissions and
+    総務省 publish them (Shift_JIS or UTF-8, numbers with thousands separators, fractional votes).
+
+    Every file is checked first (columns, dates, turnout = voters / electorate): one bad line
+    rejects the whole import with the line and the reason, and nothing is written. The database
+    is published atomically, like a load.
+
+    \b
+    Example:
+        oshigiin import-elections kekka.csv --council 世田谷区 --type 区議会議員選挙 --date 2023-04-23
+    """
+    from pipeline import elections
+    from pipeline.load import publish
+    from pipeline.registry import UnknownCouncil, find_council
+
+    try:
+        council = find_council(council_key).code if council_key else None
+    except UnknownCouncil as exc:
+        raise Failure(str(exc)) from exc
+    reports = []
+
+    def work(con) -> bool:
+        for path in files:
+            reports.append(elections.import_file(
+                con, path, council=council, election_type=election_type, date=election_date, source=source,
+                source_url=source_url, status=status, transaction=False))
+        return any(c.get("insert") or c.get("update") for r in reports for c in r.counts.values())
+
+    try:
+        published = publish(db, work)
+    except elections.ElectionImportError as exc:
+        raise Failure(str(exc)) from exc
+    for r in reports:
+        click.echo(r.summary())
+    click.echo(f"published: {db or db_path()}" if published else "no changes: nothing published")
+
+
 @main.command()
 @click.argument("council", required=False)
 @click.option("--db", type=click.Path(path_type=Path), help="Database to read.")

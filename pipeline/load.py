@@ -15,13 +15,14 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipeline import enrich
+from pipeline import elections, enrich
 from pipeline.db import SCHEMA, register_functions
 from pipeline.identities import identities
 from pipeline.paths import db_path, staging_dir
@@ -64,6 +65,7 @@ class LoadReport:
     published: bool = False
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     enriched: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [f"{'table':<14}{'insert':>9}{'update':>9}{'noop':>9}{'delete':>9}"]
@@ -72,6 +74,7 @@ class LoadReport:
         if self.enriched.get("sittings"):
             lines.append(f"enriched {self.enriched['sittings']} sittings: {self.enriched['questions']} questions, "
                          f"{self.enriched['topics']} topic assignments")
+        lines.extend(f"not loaded: {p}" for p in self.problems)
         lines.append(f"published: {self.db}" if self.published else "no changes: nothing published")
         return "\n".join(lines)
 
@@ -393,6 +396,27 @@ def _apply(con: duckdb.DuckDBPyConnection, report: LoadReport) -> bool:
     return changed
 
 
+def _elections(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path, report: LoadReport) -> bool:
+    """The curated election figures (data/elections.csv …) and what the elections spider or the demo
+    staged, inside the load's transaction. A staged file that fails validation is reported and
+    skipped: the crawl's minutes still load, and the next load tries the file again."""
+    elections.ensure_schema(con)
+    sources = [None, *sorted({p.parent for c in council_ids for p in (staging / c).glob("*/elections.csv")})]
+    totals = {"insert": 0, "update": 0, "noop": 0, "delete": 0}
+    for directory in sources:
+        try:
+            reports = elections.load_reference(con, directory, transaction=False)
+        except elections.ElectionImportError as exc:
+            report.problems.append(str(exc))
+            continue
+        for r in reports:
+            for counts in r.counts.values():
+                for k in totals:
+                    totals[k] += counts.get(k, 0)
+    report.counts["elections"] = totals
+    return bool(totals["insert"] or totals["update"] or totals["delete"])
+
+
 @contextmanager
 def _exclusive(db: Path):
     """One load at a time per database; a second waits rather than racing the rename."""
@@ -402,9 +426,11 @@ def _exclusive(db: Path):
         yield
 
 
-def load(council_ids: list[str], db: Path | None = None, staging: Path | None = None) -> LoadReport:
+def publish(db: Path | None, work: Callable[[duckdb.DuckDBPyConnection], bool]) -> bool:
+    """Run `work` on a copy of the database inside one transaction and publish the copy by rename
+    when it says something changed. Readers never see a half-written file; a failure (or a kill)
+    leaves the published database as it was. Returns whether a new file was published."""
     db = Path(db or db_path())
-    report = LoadReport(db=db)
     with _exclusive(db):
         tmp = db.with_name(f".{db.name}.{os.getpid()}.building")
         tmp.unlink(missing_ok=True)
@@ -416,19 +442,32 @@ def load(council_ids: list[str], db: Path | None = None, staging: Path | None = 
             try:
                 con.execute(SCHEMA)
                 register_functions(con)
-                stage(con, council_ids, Path(staging or staging_dir()))
                 con.execute("BEGIN")
-                changed = _apply(con, report)
+                changed = work(con)
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
             if not changed and db.exists():
-                return report
+                return False
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, db)
-            report.published = True
-            return report
+            return True
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def load(council_ids: list[str], db: Path | None = None, staging: Path | None = None) -> LoadReport:
+    db = Path(db or db_path())
+    staging = Path(staging or staging_dir())
+    report = LoadReport(db=db)
+
+    def work(con: duckdb.DuckDBPyConnection) -> bool:
+        # Staging reads files into temp tables: inside the transaction is fine, they are private.
+        stage(con, council_ids, staging)
+        changed = _apply(con, report)
+        return _elections(con, council_ids, staging, report) or changed
+
+    report.published = publish(db, work)
+    return report

@@ -436,3 +436,36 @@ def test_speaker_filter_shows_only_that_speaker(app: AppTest) -> None:
     app.multiselect(key=f"speakers-{MEETING_101}").set_value(["架空一郎（区長）"]).run()
     headers = speech_headers(app)
     assert len(headers) == 3 and all("架空一郎（区長）" in h for h in headers)
+
+
+# 投票率 --------------------------------------------------------------------------------------
+
+
+def test_turnout_without_elections_says_so(app: AppTest) -> None:
+    open_page(app, "turnout")
+    assert "選挙の記録はまだありません" in app.info[0].value
+
+
+def test_turnout_history_with_sources_and_the_latest_change_in_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from demo.elections import write_files
+    from demo.generator import DemoCouncil
+    from pipeline import elections
+
+    db = build_sample_db(tmp_path / "oshigiin.duckdb")
+    write_files(DemoCouncil(speeches=700), tmp_path / "el")
+    with duckdb.connect(str(db)) as con:
+        elections.load_reference(con, tmp_path / "el")
+        # The 23-ward averages come from the curated file, as in a real load.
+        elections.load_reference(con)
+        latest = con.execute("""SELECT max(date) FROM elections WHERE area_id = 'demo'
+                                AND election_type = '区議会議員選挙' AND turnout IS NOT NULL""").fetchone()[0]
+    monkeypatch.setenv("OSHIGIIN_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    open_page(at, "turnout")
+    headline = texts(at.markdown)[0]
+    assert headline.startswith(f"**{latest.year}年{latest.month}月{latest.day}日の") and "投票率は" in headline
+    assert "特別区" in headline  # put next to the 23-ward average
+    assert len(at.get("vega_lite_chart")) >= 2
+    assert any(c.startswith("公式発表") or c.startswith("二次資料") for c in texts(at.caption))
+    assert len(at.get("download_button")) == 1

@@ -183,3 +183,31 @@ def test_recent_sittings_are_fetched_again(demo, monkeypatch):
     held = state.held_documents("demo", "discussnet", demo["db"])
     recent = [k for k in held if state.needs_fetch(held, k)]
     assert recent and len(recent) < len(held)
+
+
+def test_the_demo_election_history_is_loaded_and_its_winners_are_members(demo):
+    from demo.elections import winners
+
+    elections = query(demo["db"], "SELECT election_id, date FROM elections WHERE area_id = 'demo' "
+                      "AND election_type = '区議会議員選挙' ORDER BY date")
+    assert len(elections) >= 2
+    any_linked = False
+    ends = [d for _, d in elections[1:]] + [None]
+    for (election_id, day), until in zip(elections, ends, strict=True):
+        won = {normalize_name(m.name) for m in winners(demo["council"], day)}
+        elected = {r[0] for r in query(demo["db"], "SELECT name_norm FROM election_results "
+                                                   "WHERE election_id = ? AND elected", election_id)}
+        if not elected:
+            continue  # older elections: turnout only, no candidate results
+        assert elected == won
+        # Linked: the winners the minutes show seated after that election (a small corpus may not list all).
+        seated = {r[0] for r in query(demo["db"], """SELECT DISTINCT split_part(a.person_id, ':', 2)
+                                                     FROM attendance a JOIN meetings m USING (meeting_id)
+                                                     WHERE m.date > ? AND (? IS NULL OR m.date < ?)""",
+                                           day, until, until)}
+        linked = {r[0] for r in query(demo["db"], "SELECT name_norm FROM candidate_members "
+                                                  "WHERE election_id = ? AND person_id IS NOT NULL", election_id)}
+        # Seated between this election and the next one: that term, not a later one.
+        assert linked == won & seated, (day, until)
+        any_linked |= bool(linked)
+    assert any_linked

@@ -452,3 +452,30 @@ def test_secondary_results_do_not_touch_an_official_candidate_list(con, tmp_path
                             source="ブログ", status="secondary")
     assert report.counts["election_results"] == {"insert": 0, "update": 0, "noop": 0, "kept": 2, "delete": 0}
     assert snapshot(con) == before
+
+
+def test_cli_import_publishes_atomically_and_rejects_a_bad_file_whole(tmp_path):
+    from click.testing import CliRunner
+
+    from oshigiin.cli import main
+
+    db = tmp_path / "o.duckdb"
+    good = tmp_path / "kekka.csv"
+    good.write_bytes(("選挙,投票日,当日有権者数,投票者数,投票率\n"
+                      '区議会議員選挙,2023-04-23,"100,000","46,110",46.11\n').encode("cp932"))
+    run = CliRunner().invoke(main, ["import-elections", str(good), "--council", "世田谷区", "--db", str(db)])
+    assert run.exit_code == 0, run.output
+    assert "published" in run.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT electorate, voters FROM elections WHERE area_id = '131121' "
+                           "AND date = DATE '2023-04-23' AND election_type = '区議会議員選挙'").fetchone() == (
+            100000, 46110)
+    before = db.stat().st_mtime_ns
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(("選挙,投票日,当日有権者数,投票者数,投票率\n"
+                     '区長選挙,2023-04-23,"100,000","46,110",46.11\n'
+                     '区長選挙,2019-04-21,"100,000","40,000",46.11\n').encode("cp932"))
+    run = CliRunner().invoke(main, ["import-elections", str(bad), "--council", "世田谷区", "--db", str(db)])
+    assert run.exit_code != 0
+    assert "line 3" in run.output and "nothing imported" in run.output
+    assert db.stat().st_mtime_ns == before
