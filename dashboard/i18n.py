@@ -169,6 +169,8 @@ JA: dict[str, str] = {
     "turnout.groups": "年代別・地域別の投票率（{date}）",
     "turnout.sources": "出典",
     "turnout.table": "数値の一覧",
+    "turnout.kind.age": "年代別",
+    "turnout.kind.district": "投票区・地域別",
     "turnout.download": "CSVをダウンロード",
 }
 
@@ -329,6 +331,8 @@ EN: dict[str, str] = {
     "turnout.groups": "Turnout by age group or district ({date})",
     "turnout.sources": "Sources",
     "turnout.table": "The figures",
+    "turnout.kind.age": "By age group",
+    "turnout.kind.district": "By district",
     "turnout.download": "Download CSV",
 }
 

@@ -10,16 +10,18 @@ sittings' speeches in order, DataFrames go back in one INSERT per table.
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import pandas as pd
 
 from pipeline.annotations import restore
+from pipeline.normalize import normalize_name
 from pipeline.questions import question_id, thread_sitting
 from pipeline.topics import classify, headline_terms
 
 # Bump when threading or topics change: every sitting enriched by an older version is redone.
-VERSION = "1"
+VERSION = "2"
 
 _SPEECH_COLUMNS = ["meeting_id", "council_id", "speech_id", "seq", "speaker_raw", "speaker_name", "speaker_role",
                    "person_id", "kind", "text", "annotations", "source_url", "fetched_at"]
@@ -45,8 +47,9 @@ def _question_rows(meeting: pd.DataFrame, kind: str) -> tuple[list[dict], list[d
     questions, links, topics = [], [], []
     for q in thread_sitting(speeches, kind):
         qid = question_id(meeting_id, q["ordinal"])
-        asked = "\n".join(by_seq[p["seq"]]["text"] for p in q["speeches"]
-                          if p["role"] in ("question", "requestion") and p["seq"] in by_seq)
+        asked = _without_introduction("\n".join(by_seq[p["seq"]]["text"] for p in q["speeches"]
+                                                if p["role"] in ("question", "requestion") and p["seq"] in by_seq),
+                                      q["questioner"])
         first = by_seq.get(q["first_seq"], speeches[0])
         questions.append({
             "question_id": qid, "meeting_id": meeting_id, "council_id": first["council_id"],
@@ -65,6 +68,24 @@ def _question_rows(meeting: pd.DataFrame, kind: str) -> tuple[list[dict], list[d
             topics.append({"question_id": qid, "topic": t["topic"], "score": float(t["score"]),
                            "evidence": json.dumps(t["evidence"], ensure_ascii=False)})
     return questions, links, topics
+
+
+_SENTENCE = re.compile(r"[^。\n]*[。\n]?")
+
+
+def _without_introduction(text: str, questioner: str | None) -> str:
+    """The question without the member introducing themselves (「区民クラブの佐藤花子です。」): their
+    name and faction are not what they asked about, so not its headline or topic evidence."""
+    if not questioner:
+        return text
+    name = normalize_name(questioner)
+    out, head = [], 0
+    for sentence in _SENTENCE.findall(text):
+        head += 1
+        if head <= 3 and len(sentence) < 80 and name in normalize_name(sentence):
+            continue
+        out.append(sentence)
+    return "".join(out)
 
 
 # Sittings per batch: memory stays flat however many sittings a load enriches.

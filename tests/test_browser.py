@@ -51,11 +51,26 @@ def chromium() -> Path:
     return CHROMIUM
 
 
+def _add_elections(db: Path, directory: Path) -> None:
+    """The demo ward's generated election history and the curated 23-ward averages, as a load adds them."""
+    import duckdb
+
+    from demo.elections import write_files
+    from demo.generator import DemoCouncil
+    from pipeline import elections
+
+    write_files(DemoCouncil(speeches=700), directory)
+    with duckdb.connect(str(db)) as con:
+        elections.load_reference(con, directory)
+        elections.load_reference(con)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """(base URL, log file) of a dashboard served from a fresh sample database."""
     tmp = tmp_path_factory.mktemp("browser")
     db = build_sample_db(tmp / "oshigiin.duckdb")
+    _add_elections(db, tmp / "elections")
     port = _free_port()
     env = {
         **os.environ,
@@ -111,6 +126,11 @@ def browser(chromium: Path):
 
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    if charts.count():
+        # Vega draws after the page settles: wait for every chart's canvas or svg.
+        for i in range(charts.count()):
+            charts.nth(i).locator("canvas, svg").first.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(500)  # let Streamlit's fade-in of rerun elements finish
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
@@ -179,6 +199,75 @@ def test_search_and_read_without_running_injected_script(
     finally:
         context.close()
     assert dialogs == []
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_follow_a_member_found_by_kana_and_read_their_latest_question(
+    browser, server: tuple[str, Path], device: str
+) -> None:
+    """The resident's journey: find a member by reading, follow, see their question, open the original."""
+    from playwright.sync_api import expect
+
+    base = server[0]
+    context = browser.new_context(viewport=VIEWPORTS[device], locale="ja-JP")
+    # The sample's minutes live on a host that does not exist: answer for it, as the council's site would.
+    opened: list[str] = []
+
+    def council_site(route) -> None:
+        opened.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body="<h1>会議録</h1>")
+
+    context.route("https://demo.example.invalid/**", council_site)
+    page = context.new_page()
+    try:
+        # An empty ?follow= is a list of nobody: each device starts from the empty state, whatever
+        # the other one saved in the user-state file.
+        page.goto(f"{base}/?follow=", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="マイ推し")).to_be_visible(timeout=WAIT_MS)
+        _shot(page, f"{device}-my-empty")
+        box = page.get_by_placeholder("髙橋 / たかはし / タカハシ")
+        box.fill("さとう")
+        box.press("Enter")
+        # Wait for the narrowed list: a click on a button of the previous run is dropped.
+        expect(page.get_by_role("link", name="山田 太郎")).to_have_count(0, timeout=WAIT_MS)
+        page.get_by_role("button", name="フォロー").first.click()
+        expect(page.get_by_text("待機児童対策").first).to_be_visible(timeout=WAIT_MS)
+        page.wait_for_url("**follow=*", timeout=WAIT_MS)
+        _shot(page, f"{device}-my")
+
+        with context.expect_page() as popup:
+            page.get_by_role("link", name="原文").first.click()
+        original = popup.value
+        original.wait_for_load_state()
+        assert original.url.startswith("https://demo.example.invalid/kagiku/minutes/1/101")
+        assert opened and opened[0].startswith("https://demo.example.invalid/")
+        original.close()
+
+        page.get_by_role("link", name="佐藤 花子").first.click()
+        expect(page.get_by_role("heading", name="佐藤 花子")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_role("button", name="フォロー中")).to_be_visible()
+        _shot(page, f"{device}-member")
+
+        # The follow list travels in the URL: a bookmark of any page keeps it.
+        assert "follow=" in page.url
+        page.goto(f"{base}/turnout", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="投票率", exact=True)).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_text("投票率は").first).to_be_visible(timeout=WAIT_MS)
+        _shot(page, f"{device}-turnout")
+        page.goto(f"{base}/data", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="データ: 架空区")).to_be_visible(timeout=WAIT_MS)
+        _shot(page, f"{device}-data")
+        _assert_no_horizontal_scroll(page, device)
+    finally:
+        context.close()
+
+
+def _assert_no_horizontal_scroll(page, device: str) -> None:
+    """On a phone nothing may be wider than the screen (a sideways-scrolling page is unusable)."""
+    if device != "phone":
+        return
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, overflow
 
 
 def _assert_inert(page) -> None:

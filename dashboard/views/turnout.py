@@ -31,7 +31,7 @@ else:
         color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom", columns=1)),
     )
     chart = base.mark_line(point=False) + base.mark_point(filled=True, size=60).encode(
-        shape=alt.Shape("kind:N", title=t("turnout.status")),
+        shape=alt.Shape("kind:N", title=t("turnout.status"), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("turnout:Q"),
                  alt.Tooltip("kind:N"), alt.Tooltip("source:N")])
     st.altair_chart(chart.properties(height=300), width="stretch")
@@ -59,7 +59,7 @@ if not groups.empty:
             x=alt.X("label:N", sort=part.sort_values("ordinal")["label"].tolist(), title=None),
             y=alt.Y("turnout:Q", title=t("turnout.percent")), color=alt.Color("election_type:N", title=None),
             xOffset="election_type:N", tooltip=["election_type", "label", "turnout"])
-        st.caption(ui.md_escape(str(kind)))
+        st.caption(t(f"turnout.kind.{kind}"))
         st.altair_chart(chart.properties(height=240), width="stretch")
 
 st.subheader(t("turnout.sources"), anchor=False)
