@@ -57,7 +57,7 @@ def topic_chart(frame: pd.DataFrame, column: str | None = None) -> alt.Chart:
     order = frame.groupby("session")["first_date"].min().sort_values().index.tolist()
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("session:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelLimit=160)),
-        y=alt.Y("sum(questions):Q", title=t("member.questions")),
+        y=alt.Y("sum(questions):Q", title=t("member.questions"), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("topic:N", title=t("member.topic"), legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=["session", "topic", "sum(questions)"],
     )
