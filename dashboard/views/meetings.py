@@ -24,7 +24,10 @@ def meeting_label(m: dict) -> str:
     return f"{ui.fmt_date(m['date'])} {label('mkind', m['kind'])} {m['title']}"
 
 
-left, right = st.columns(2)
+# Filters and list fold away while a meeting is open, so a shared link lands on the speeches.
+finder = st.expander(t("meetings.list", n=len(data.load_meetings(db, council_id))),
+                     expanded=not st.session_state[select_key])
+left, right = finder.columns(2)
 kinds = left.multiselect(
     t("meetings.kind"), ["本会議", "委員会", "その他"], format_func=lambda k: label("mkind", k),
     key=f"meeting-kinds-{council_id}", placeholder=t("meetings.all_kinds"),
@@ -34,8 +37,7 @@ year = right.selectbox(
     format_func=lambda y: t("meetings.all_years") if y is None else str(y), key=f"meeting-year-{council_id}",
 )
 meetings = data.load_meetings(db, council_id, tuple(kinds), year)
-# Folded away while a meeting is open, so a shared link lands on the speeches, not the list.
-with st.expander(t("meetings.list", n=len(meetings)), expanded=not st.session_state[select_key]):
+with finder:
     if meetings.empty:
         st.info(t("meetings.none"))
     else:
