@@ -473,3 +473,104 @@ def parse_page(platform, kind, file):
         raise Failure(f"{file}: {exc}") from exc
     for record in _records(result):
         click.echo(json.dumps(record, ensure_ascii=False, default=str))
+
+
+def _show_progress(dataset: str, percent: float, size: int) -> None:
+    """One line on a terminal, rewritten in place; nothing when stderr is a file or a pipe."""
+    if sys.stderr.isatty():
+        click.echo(f"\r{dataset}: {percent:5.1f}% read, {size / 1e6:,.0f} MB written ", nl=False, err=True)
+        if percent >= 100:
+            click.echo("", err=True)
+
+
+@main.command("export")
+@click.argument("datasets", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Directory to write to.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "ndjson", "json"]),
+              help="Default: csv; parquet with --all.")
+@click.option("--excel", is_flag=True, help="CSV with a BOM, so Excel opens Japanese text correctly.")
+@click.option("--all", "everything", is_flag=True, help="Every dataset, unfiltered, as Parquet: the bulk snapshot.")
+@click.option("--council", help="Only this council (code, e.g. 131121).")
+@click.option("--member", help="Only this member (person_id, e.g. 131121:佐藤花子).")
+@click.option("--faction", help="Only members of this faction (name or organization_id).")
+@click.option("--from", "date_from", help="Sittings (or elections) on or after YYYY-MM-DD.")
+@click.option("--until", "date_to", help="Sittings (or elections) on or before YYYY-MM-DD.")
+@click.option("--topic", help="Only what is linked to questions on this topic (data/topics.toml id).")
+@click.option("--query", help="Only what is linked to speeches matching this search (search syntax).")
+@click.option("--list", "list_only", is_flag=True, help="List the datasets and the filters each accepts.")
+@click.option("--db", type=click.Path(path_type=Path), help="Database to read (opened read-only).")
+def export_cmd(datasets, out_dir, fmt, excel, everything, council, member, faction, date_from, date_to, topic, query,
+               list_only, db):
+    """Export datasets to CSV, Parquet, NDJSON or JSON with a datapackage.json describing them.
+
+    DATASETS: councils, members, organizations, memberships, meetings, speeches, search (needs
+    --query), questions, question_speeches (questions and answers, speech by speech),
+    question_topics, attendance, elections, election_results, election_turnout_groups,
+    candidate_members. Fields and keys: docs/data-dictionary.md.
+
+    \b
+    Example:
+        oshigiin export speeches questions --council 131121 --from 2024-01-01 --out out/ --excel
+        oshigiin export search --query "保育 OR 幼稚園" --format parquet --out out/
+        oshigiin export --all --out snapshot/
+    """
+    from pipeline import datapackage
+    from pipeline.export import Filters, export, export_all
+
+    if list_only:
+        for ds in datapackage.DATASETS.values():
+            click.echo(f"{ds.name:<25}{ds.ja} / {ds.en}  [filters: {', '.join(ds.filters) or '-'}]")
+        return
+    if out_dir is None:
+        raise Failure("--out DIR is required")
+    filters = Filters(council=council, person=member, faction=faction, date_from=date_from, date_to=date_to,
+                      topic=topic, query=query)
+    if everything and (datasets or filters.used() or excel):
+        raise Failure("--all exports every dataset unfiltered: give no DATASETS, filters or --excel with it")
+    if not everything and not datasets:
+        raise Failure("name the DATASETS to export, or --all (see --list)")
+    started = time.monotonic()
+    try:
+        if everything:
+            result = export_all(db, out_dir, fmt=fmt or "parquet", progress=_show_progress)
+        else:
+            result = export(db, list(datasets), fmt or "csv", out_dir, filters, excel=excel, progress=_show_progress)
+    except (ValueError, FileNotFoundError) as exc:
+        raise Failure(str(exc)) from exc
+    for r in result.resources:
+        click.echo(f"{r.path}  {r.rows:,} rows  {r.path.stat().st_size / 1e6:,.1f} MB")
+    if result.skipped:
+        click.echo(f"skipped: {', '.join(result.skipped)}")
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(f"{result.datapackage}  version {result.version}")
+    click.echo(f"export: {time.monotonic() - started:.1f}s")
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write the feeds to.")
+@click.option("--searches", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Saved searches (TOML); default data/searches.toml when it exists.")
+@click.option("--limit", default=50, show_default=True, help="Entries per feed.")
+@click.option("--base-url", help="Where DIR will be served, for the feeds' self links and index.opml.")
+@click.option("--db", type=click.Path(path_type=Path), help="Database to read (opened read-only).")
+def feeds(out_dir, searches, limit, base_url, db):
+    """Write Atom feeds: per council (new sittings), per member (their questions), per saved search.
+
+    Every entry links to the original minutes. DIR/index.opml lists them all.
+
+    \b
+    Example:
+        oshigiin feeds --out feeds/ --searches data/searches.toml
+    """
+    from pipeline.feeds import load_searches, write_feeds
+
+    try:
+        written = write_feeds(db, out_dir, load_searches(searches), limit=limit, base_url=base_url)
+    except (ValueError, FileNotFoundError) as exc:
+        raise Failure(str(exc)) from exc
+    for kind in ("council", "member", "search"):
+        mine = [f for f in written if f.kind == kind]
+        click.echo(f"{kind}: {len(mine)} feeds, {sum(f.entries for f in mine)} entries")
+    click.echo(f"feeds: {out_dir}/index.opml")

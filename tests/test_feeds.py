@@ -1,0 +1,135 @@
+"""Atom feeds (issue 8): a standard reader parses them, entries link to the minutes, ids are stable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from oshigiin.cli import main
+from pipeline.feeds import SavedSearch, feed_path, load_searches, write_feeds
+
+try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
+    from tests.sample_db import HOSTILE, build_sample_db
+except ImportError:
+    from sample_db import HOSTILE, build_sample_db
+
+SEARCHES = '''
+[searches.hoiku]
+title = "保育 <b>&</b> \\"待機\\" \\u0007"
+query = "保育 OR 幼稚園"
+
+[searches.script]
+query = "script"
+council = "demo"
+'''
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("feeds") / "sample.duckdb")
+
+
+@pytest.fixture
+def searches(tmp_path) -> list[SavedSearch]:
+    path = tmp_path / "searches.toml"
+    path.write_text(SEARCHES, encoding="utf-8")
+    return load_searches(path)
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_standard_reader_parses_every_feed_and_entries_link_to_the_minutes(db, tmp_path, searches):
+    feeds = write_feeds(db, tmp_path, searches, base_url="https://example.org/feeds/")
+    sources = dict(rows(db, "SELECT 'tag:oshigiin,2025:meeting:' || meeting_id, source_url FROM meetings "
+                            "UNION ALL SELECT 'tag:oshigiin,2025:question:' || question_id, source_url FROM questions "
+                            "UNION ALL SELECT 'tag:oshigiin,2025:speech:' || speech_id, source_url FROM speeches"))
+    assert {f.kind for f in feeds} == {"council", "member", "search"}
+    assert len([f for f in feeds if f.kind == "member"]) == rows(db, "SELECT count(*) FROM people")[0][0]
+    seen = 0
+    for f in feeds:
+        parsed = feedparser.parse(tmp_path / f.path)
+        assert not parsed.bozo, (f.path, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10" and len(parsed.entries) == f.entries
+        assert parsed.feed.links[0].href == f"https://example.org/feeds/{f.path}"
+        for e in parsed.entries:
+            assert e.link == sources[e.id]  # the original minutes of that very record
+            seen += 1
+    assert seen == sum(f.entries for f in feeds) > 0
+    opml = (tmp_path / "index.opml").read_text(encoding="utf-8")
+    assert all(f"https://example.org/feeds/{f.path}" in opml for f in feeds)
+
+
+def test_a_member_feed_is_their_questions_newest_first(db, tmp_path):
+    person, name, asked = rows(db, """
+        SELECT q.person_id, p.name, count(*) FROM questions q JOIN people p USING (person_id)
+        GROUP BY ALL ORDER BY count(*) DESC, q.person_id LIMIT 1""")[0]
+    write_feeds(db, tmp_path, limit=50)
+    parsed = feedparser.parse(tmp_path / feed_path("member", person))
+    assert name in parsed.feed.title and len(parsed.entries) == asked
+    expected = [f"tag:oshigiin,2025:question:{q}" for (q,) in rows(db, f"""
+        SELECT question_id FROM questions JOIN meetings USING (meeting_id) WHERE person_id = '{person}'
+        ORDER BY date DESC, meeting_id DESC, ordinal DESC""")]
+    assert [e.id for e in parsed.entries] == expected
+    write_feeds(db, tmp_path, limit=1)
+    assert len(feedparser.parse(tmp_path / feed_path("member", person)).entries) == 1
+
+
+def test_hostile_text_arrives_as_text(db, tmp_path, searches):
+    write_feeds(db, tmp_path, searches)
+    raw = (tmp_path / "searches" / "script.xml").read_text(encoding="utf-8")
+    assert "<script>" not in raw and "&lt;script&gt;" in raw
+    parsed = feedparser.parse(tmp_path / "searches" / "script.xml")
+    assert not parsed.bozo and len(parsed.entries) == 1
+    assert "alert('x')" in parsed.entries[0].summary and HOSTILE[:20] in parsed.entries[0].summary
+    titled = feedparser.parse(tmp_path / "searches" / "hoiku.xml")
+    assert not titled.bozo and '保育 <b>&</b> "待機"' in titled.feed.title  # the control character dropped
+
+
+def test_feeds_are_the_same_files_when_the_data_is(db, tmp_path, searches):
+    write_feeds(db, tmp_path / "a", searches)
+    write_feeds(db, tmp_path / "b", searches)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.xml"))
+    assert files and all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in files)
+    stale = tmp_path / "a" / "searches" / "gone.xml"
+    stale.write_text("old")
+    write_feeds(db, tmp_path / "a", searches)
+    assert not stale.exists()
+
+
+def test_feed_paths_are_plain_stable_and_distinct():
+    a, b = feed_path("member", "131121:佐藤花子"), feed_path("member", "131121:佐藤花")
+    assert a == feed_path("member", "131121:佐藤花子") and a != b
+    assert a.isascii() and a.startswith("members/131121-") and a.endswith(".xml")
+    assert feed_path("council", "131121") == "councils/131121.xml"
+    assert feed_path("search", "hoiku") == "searches/hoiku.xml"
+    with pytest.raises(ValueError):
+        feed_path("search", "../etc")
+    with pytest.raises(ValueError):
+        feed_path("speech", "x")
+
+
+def test_saved_searches_are_checked(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[searches.x]\ntitle = "no query"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="needs"):
+        load_searches(bad)
+    bad.write_text('[searches.x]\nquery = "q"\nlimit = 3\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown settings: limit"):
+        load_searches(bad)
+
+
+def test_cli_writes_the_feeds(db, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SEARCHES, encoding="utf-8")
+    result = CliRunner().invoke(main, ["feeds", "--out", str(tmp_path / "f"), "--db", str(db),
+                                       "--searches", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "search: 2 feeds" in result.output
+    assert not feedparser.parse(tmp_path / "f" / "councils" / "demo.xml").bozo
