@@ -306,28 +306,15 @@ def load_questions_by_session(db: DbFile, person_ids: tuple[str, ...]) -> pd.Dat
     """, {"ids": list(person_ids)})
 
 
-_EXPORTS = {
-    "members": """SELECT person_id, name, kana, kana_source, seat, faction, current, source_url,
-                         timezone('UTC', fetched_at) AS fetched_at_utc
-                  FROM members WHERE council_id = $council ORDER BY current DESC, seat NULLS LAST, name""",
-    "meetings": """SELECT meeting_id, date, kind, title, session, committee, number, source_url,
-                          timezone('UTC', fetched_at) AS fetched_at_utc,
-                          (SELECT count(*) FROM speeches s WHERE s.meeting_id = m.meeting_id) AS speeches
-                   FROM meetings m WHERE council_id = $council ORDER BY date DESC, meeting_id""",
-    "questions": """SELECT q.question_id, mt.date, mt.title AS meeting, q.form, q.style, q.person_id,
-                           coalesce(p.name, q.questioner) AS questioner, q.headline, q.answerers,
-                           (SELECT string_agg(t.topic, ';' ORDER BY t.score DESC) FROM question_topics t
-                            WHERE t.question_id = q.question_id) AS topics,
-                           q.source_url, timezone('UTC', q.fetched_at) AS fetched_at_utc
-                    FROM questions q JOIN meetings mt USING (meeting_id) LEFT JOIN people p USING (person_id)
-                    WHERE q.council_id = $council ORDER BY mt.date DESC, q.question_id""",
-}
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def export_csv(db: DbFile, council_id: str, name: str) -> bytes:
-    """A council's members, meetings or questions as CSV with their sources; a BOM so Excel reads UTF-8."""
-    return _query(db, _EXPORTS[name], {"council": council_id}).to_csv(index=False).encode("utf-8-sig")
+    """A council's members, meetings or questions as the same CSV `oshigiin export --excel` writes:
+    UTF-8 with a BOM so Excel reads Japanese, every row with its source URL and fetch time."""
+    from pipeline.export import Filters, export_bytes
+
+    with _connect(*db).cursor() as cur:
+        cur.execute("USE pub")
+        return export_bytes(cur, name, "csv", Filters(council=council_id), excel=True)
 
 
 @st.cache_data(**_CACHE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -209,3 +210,17 @@ def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new
                          query_params={"meeting": q["meeting_id"], "speech": q["first_speech_id"]})
             if safe_url(q["source_url"]):
                 st.markdown(md_link(t("q.original"), q["source_url"]))
+
+
+STATIC = Path(__file__).resolve().parent / "static"  # → data/feeds, served at /app/static/
+
+
+def feed_link(kind: str, key: str, label_key: str = "feed.atom") -> str | None:
+    """A Markdown link to an Atom feed (member, council, search) when `oshigiin feeds` has written it."""
+    from pipeline.feeds import feed_path
+
+    path = feed_path(kind, key)
+    if not (STATIC / path).is_file():
+        return None
+    # feed_path is ASCII letters, digits, - _ / . only: safe inside a link as it is.
+    return f"[{md_escape(t(label_key))}](app/static/{path})"

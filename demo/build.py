@@ -24,8 +24,9 @@ from urllib.parse import urlsplit
 from demo import elections
 from demo.generator import DemoCouncil
 from demo.server import DiscussNetServer
+from pipeline.feeds import load_searches, write_feeds
 from pipeline.load import load
-from pipeline.paths import data_dir, staging_dir
+from pipeline.paths import data_dir, feeds_dir, staging_dir
 from pipeline.registry import find_council
 
 CODE = "demo"
@@ -85,6 +86,9 @@ def build(speeches: int = 5000, seed: int = 0, db: Path | None = None, port: int
     started = time.monotonic()
     report = load([CODE], db)
     yield report.summary()
+    if report.published:
+        written = write_feeds(report.db, feeds_dir(), load_searches(None))
+        yield f"feeds: {len(written)} written to {feeds_dir()}"
     yield f"load: {time.monotonic() - started:.1f}s"
     settings_path().parent.mkdir(parents=True, exist_ok=True)
     settings_path().write_text(json.dumps({"speeches": speeches, "seed": seed, "url": server.url}))

@@ -304,6 +304,17 @@ def _load(codes: list[str], db: Path | None) -> None:
         raise Failure(str(exc)) from exc
     click.echo(report.summary())
     click.echo(f"load: {time.monotonic() - started:.1f}s")
+    if report.published:
+        _refresh_feeds(report.db)
+
+
+def _refresh_feeds(db: Path) -> None:
+    """A new database, new feeds: the ones the dashboard links to stay in step with what it shows."""
+    from pipeline.feeds import load_searches, write_feeds
+    from pipeline.paths import feeds_dir
+
+    written = write_feeds(db, feeds_dir(), load_searches(None))
+    click.echo(f"feeds: {len(written)} written to {feeds_dir()}")
 
 
 @main.group()
@@ -390,6 +401,7 @@ def dashboard(port, db):
         sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        "--server.enableStaticServing", "true",
     ])
 
 

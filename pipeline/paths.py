@@ -32,3 +32,8 @@ def httpcache_dir() -> Path:
 
 def registry_path() -> Path:
     return Path(os.environ.get("OSHIGIIN_COUNCILS", REPO / "data" / "councils.toml"))
+
+
+def feeds_dir() -> Path:
+    """Atom feeds the dashboard serves (dashboard/static links here) and a newsroom can mirror."""
+    return data_dir() / "feeds"

@@ -413,8 +413,11 @@ def test_data_page_downloads_carry_sources(sample_db: Path) -> None:
     from dashboard import data
 
     db = data.current_db(sample_db)
-    members = data.export_csv(db, "demo", "members").decode("utf-8-sig").splitlines()
-    assert members[0].startswith("person_id,name,kana") and "source_url" in members[0]
+    raw = data.export_csv(db, "demo", "members")
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads Japanese only with the BOM
+    members = raw.decode("utf-8-sig").splitlines()
+    assert members[0].startswith("person_id,council_id,name") and {"source_url", "fetched_at"} <= set(
+        members[0].split(","))
     assert len(members) == 1 + EXPECTED["members"]
     questions = data.export_csv(db, "demo", "questions").decode("utf-8-sig")
     assert "demo-discussnet-2-202-q1" in questions and "children_education" in questions
@@ -469,3 +472,19 @@ def test_turnout_history_with_sources_and_the_latest_change_in_words(
     assert len(at.get("vega_lite_chart")) >= 2
     assert any(c.startswith("公式発表") or c.startswith("二次資料") for c in texts(at.caption))
     assert len(at.get("download_button")) == 1
+
+
+def test_member_page_links_their_atom_feed(app: AppTest, sample_db: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import feedparser
+
+    from pipeline.feeds import feed_path, write_feeds
+
+    feeds = tmp_path / "feeds"
+    write_feeds(sample_db, feeds)
+    monkeypatch.setattr(ui, "STATIC", feeds)
+    open_page(app, "member", member="demo:佐藤花子")
+    path = feed_path("member", "demo:佐藤花子")
+    assert any(f"(app/static/{path})" in c for c in texts(app.caption))
+    parsed = feedparser.parse((feeds / path).read_bytes())
+    assert not parsed.bozo and parsed.entries[0].link.startswith("https://demo.example.invalid/kagiku/minutes/1/101")

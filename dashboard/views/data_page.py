@@ -53,3 +53,8 @@ with st.container(horizontal=True):
             t(f"data.download.{name}"), lambda name=name: data.export_csv(db, council_id, name),
             file_name=f"oshigiin-{council_id}-{name}.csv", mime="text/csv", icon=":material/download:",
             on_click="ignore", key=f"download-{name}")
+
+feed = ui.feed_link("council", council_id, "data.feeds")
+if feed:
+    st.caption(feed)
+st.caption(t("data.snapshot"))

@@ -38,8 +38,12 @@ with st.container(horizontal=True):
         st.rerun()
     st.metric(t("member.questions"), f"{int(person['questions']):,}")
     st.metric(t("home.speeches"), f"{int(person['speeches']):,}")
-if ui.safe_url(person["source_url"]):
-    st.caption(ui.md_link(t("member.source"), person["source_url"]))
+links = [ui.md_link(t("member.source"), person["source_url"])] if ui.safe_url(person["source_url"]) else []
+feed = ui.feed_link("member", person_id)
+if feed:
+    links.append(feed)
+if links:
+    st.caption(" · ".join(links))
 
 history = data.load_faction_history(db, person_id)
 if len(history) > 1 or (len(history) == 1 and not ui.is_missing(history["end_date"].iloc[0])):
