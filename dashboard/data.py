@@ -341,3 +341,56 @@ def load_turnout(db: DbFile, council_id: str) -> dict[str, Any]:
     with _connect(*db).cursor() as cur:
         cur.execute("USE pub")
         return turnout_summary(cur, council_id)
+
+
+class SearchFilters(NamedTuple):
+    """What a search is narrowed to: hashable, so a result is cached per query and filters."""
+
+    council_id: str
+    person_id: str | None = None
+    faction: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    meeting_kind: str | None = None
+    topic: str | None = None
+    kind: str | None = None
+
+
+@st.cache_data(**_CACHE)
+def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevance", limit: int = 20) -> Any:
+    """Speeches containing the query, ranked, with the exact total and hits by year and member
+    (pipeline/search.py over the index the load built)."""
+    from pipeline.search import is_indexed
+    from pipeline.search import search as run
+
+    with _connect(*db).cursor() as cur:
+        cur.execute("USE pub")
+        if not is_indexed(cur):
+            return None
+        return run(cur, query, council_id=filters.council_id, person_id=filters.person_id, faction=filters.faction,
+                   date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
+                   date_to=f"{filters.year_to}-12-31" if filters.year_to else None,
+                   meeting_kind=filters.meeting_kind, topic=filters.topic, kind=filters.kind, order=order,
+                   limit=limit)
+
+
+@st.cache_data(**_CACHE)
+def load_speech_questions(db: DbFile, speech_ids: tuple[str, ...]) -> pd.DataFrame:
+    """For each speech that is part of a question: the question, for grouping search hits by it."""
+    return _query(db, _QUESTIONS.replace("SELECT q.question_id", "SELECT qs.speech_id, q.question_id", 1)
+                  .replace("FROM questions q", "FROM question_speeches qs JOIN questions q USING (question_id)", 1)
+                  + " WHERE list_contains($ids, qs.speech_id)", {"ids": list(speech_ids)})
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def export_search(db: DbFile, query: str, filters: SearchFilters) -> bytes:
+    """Every hit of a search (not just the page shown) as the CSV `oshigiin export search` writes."""
+    from pipeline.export import Filters, export_bytes
+
+    with _connect(*db).cursor() as cur:
+        cur.execute("USE pub")
+        return export_bytes(cur, "search", "csv", Filters(
+            council=filters.council_id, person=filters.person_id, faction=filters.faction,
+            date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
+            date_to=f"{filters.year_to}-12-31" if filters.year_to else None, topic=filters.topic, query=query),
+            excel=True)

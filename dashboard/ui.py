@@ -224,3 +224,16 @@ def feed_link(kind: str, key: str, label_key: str = "feed.atom") -> str | None:
         return None
     # feed_path is ASCII letters, digits, - _ / . only: safe inside a link as it is.
     return f"[{md_escape(t(label_key))}](app/static/{path})"
+
+
+def segments_md(segments: Any) -> str:
+    """A search snippet [(text, is_match), …] as Markdown: every piece escaped, matches marked."""
+    out = []
+    for text, is_match in segments:
+        escaped = md_escape(text)
+        out.append(f":orange-background[{escaped}]" if is_match and text.strip() else escaped)
+    return "".join(out)
+
+
+def year_label(year: int | None) -> str:
+    return str(year) if year else "—"

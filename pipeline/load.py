@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import elections, enrich
+from pipeline import elections, enrich, search
 from pipeline.db import SCHEMA, register_functions
 from pipeline.identities import identities
 from pipeline.paths import db_path, staging_dir
@@ -66,6 +66,7 @@ class LoadReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     enriched: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    indexed: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [f"{'table':<14}{'insert':>9}{'update':>9}{'noop':>9}{'delete':>9}"]
@@ -74,6 +75,9 @@ class LoadReport:
         if self.enriched.get("sittings"):
             lines.append(f"enriched {self.enriched['sittings']} sittings: {self.enriched['questions']} questions, "
                          f"{self.enriched['topics']} topic assignments")
+        if self.indexed:
+            lines.append(f"search index ({self.indexed.get('mode', 'rebuild')}): "
+                         f"{int(self.indexed.get('speeches', 0))} speeches in {self.indexed.get('seconds', 0):.1f}s")
         lines.extend(f"not loaded: {p}" for p in self.problems)
         lines.append(f"published: {self.db}" if self.published else "no changes: nothing published")
         return "\n".join(lines)
@@ -385,8 +389,16 @@ def _apply(con: duckdb.DuckDBPyConnection, report: LoadReport) -> bool:
         con.execute("INSERT INTO attendance SELECT meeting_id, person_id, name, seat, status, source_url, "
                     "fetched_at FROM stage_attendance")
         changed = True
-    report.enriched = enrich.enrich(con, enrich.pending(con, "SELECT meeting_id FROM changed_sittings"))
+    redo = enrich.pending(con, "SELECT meeting_id FROM changed_sittings")
+    report.enriched = enrich.enrich(con, redo)
     changed |= bool(report.enriched["sittings"])
+    # The search index follows the speeches and topics it was just given, in the same transaction,
+    # so text and index are published together; a database without one gets it whole.
+    if not search.is_indexed(con):
+        report.indexed = search.index_speeches(con, None)
+        changed = True
+    elif redo:
+        report.indexed = search.index_speeches(con, redo)
     new_fetches = con.execute("SELECT count(*) FROM (SELECT * FROM stage_fetch_log EXCEPT "
                               "SELECT * FROM fetch_log)").fetchone()[0]
     report.counts["fetch_log"] = {"insert": new_fetches, "update": 0, "noop": 0, "delete": 0}

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import enrich
+from pipeline import enrich, search
 from pipeline.normalize import normalize_name, normalize_text
 
 SCHEMA = Path(__file__).resolve().parents[1] / "pipeline" / "schema.sql"
@@ -224,6 +224,7 @@ def build_sample_db(path: str | Path) -> Path:
             con.unregister("frame")
         # Questions and topics come from the real enrichment stage, as a load would make them.
         enrich.enrich(con, [r[0] for r in con.execute("SELECT meeting_id FROM meetings").fetchall()])
+        search.index_speeches(con, None)  # and the search index, as the load builds it
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -167,25 +167,31 @@ def test_search_and_read_without_running_injected_script(
         _shot(page, f"{device}-members")
 
         if device == "desktop":
-            page.get_by_role("link", name="発言検索").click()
+            page.get_by_role("link", name="質問を探す").click()
         else:  # the sidebar is folded away on a phone: arrive by URL, as a shared link would
             page.goto(f"{base}/search", wait_until="domcontentloaded")
-        expect(page.get_by_role("heading", name="発言検索")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_role("heading", name="質問を探す")).to_be_visible(timeout=WAIT_MS)
 
         _search(page, "保育")
         expect(page.get_by_text(f"{EXPECTED['hits_保育']}件の発言が見つかりました")).to_be_visible(timeout=WAIT_MS)
-        expect(page.get_by_text("待機児童対策として").first).to_be_visible()
+        expect(page.get_by_text("待機児童対策として").filter(visible=True).first).to_be_visible()
         page.wait_for_url("**/search?q=*", timeout=WAIT_MS)
         assert "q=%E4%BF%9D%E8%82%B2" in page.url  # the query is in the shareable URL
         _shot(page, f"{device}-search")
+        # Every hit, not just the page shown, as the CSV a journalist opens in Excel.
+        with page.expect_download() as download:
+            page.get_by_role("button", name="結果をすべてCSVでダウンロード").click()
+        body = Path(download.value.path()).read_bytes()
+        assert body.startswith(b"\xef\xbb\xbf")
+        assert len(body.decode("utf-8-sig").splitlines()) == 1 + EXPECTED["hits_保育"]
 
         _search(page, "script")
         expect(page.get_by_text("1件の発言が見つかりました")).to_be_visible(timeout=WAIT_MS)
-        expect(page.get_by_text("<script>alert('x')</script>", exact=False)).to_be_visible()
+        expect(page.get_by_text("<script>alert('x')</script>", exact=False).filter(visible=True).first).to_be_visible()
         _assert_inert(page)
         _shot(page, f"{device}-search-hostile")
 
-        page.get_by_role("link", name="会議録で読む").click()
+        page.get_by_role("link", name="会議録で読む").last.click()
         expect(page.get_by_text("共有された発言")).to_be_visible(timeout=WAIT_MS)
         # The whole speech, character for character, as the text of one element.
         expect(page.get_by_text(HOSTILE, exact=True).first).to_be_visible()
@@ -278,8 +284,9 @@ def _assert_inert(page) -> None:
             return {
               scripts: [...document.scripts].filter(s => s.textContent.includes("alert('x')")).length,
               jsLinks: document.querySelectorAll('a[href^="javascript" i]').length,
+              // the speech's **太字のつもり** made bold (our own bold headline may name the word 太字)
               bold: [...main.querySelectorAll('strong, b')]
-                  .filter(e => e.textContent.includes('太字')).length,
+                  .filter(e => e.textContent.trim() === '太字のつもり').length,
               headings: [...main.querySelectorAll('h1,h2,h3,h4,h5,h6')]
                   .filter(e => e.textContent.includes('見出し')).length,
               katex: main.querySelectorAll('.katex').length,

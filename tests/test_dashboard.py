@@ -235,31 +235,32 @@ def test_search_hit_counts(app: AppTest, query: str, hits: int) -> None:
     assert not app.exception
     if hits:
         assert texts(app.markdown)[0].startswith(f"**{hits}件の発言が見つかりました。**")
-        assert len(app.get("page_link")) == hits
+        assert len([m for m in texts(app.markdown) if ":orange-background[" in m]) == hits  # one snippet a hit
     else:
         assert "見つかりませんでした" in app.info[0].value
     assert app.query_params["q"] == query
 
 
 def test_search_results_are_newest_first_with_the_match_marked(app: AppTest) -> None:
-    open_page(app, "search", q="保育")
+    open_page(app, "search", q="保育", order="recent")
     assert app.text_input(key="q").value == "保育"  # read back from the URL
-    dates = [c[:12] for c in texts(app.caption) if c[:4].isdigit()]
+    assert app.radio(key="search-order").value == "recent"
+    dates = [c[:12] for c in texts(app.caption) if c[:4].isdigit() and "号" in c]  # hits, not question headers
     assert dates == ["2024\\-03\\-05", "2024\\-03\\-05", "2023\\-06\\-12"]
     snippets = [m for m in texts(app.markdown) if ":orange-background[" in m]
-    assert snippets[0] == "＜:orange-background[保育]＞の質の確保について、区の考えを伺います。"
+    assert "＜:orange-background[保育]＞の質の確保について、区の考えを伺います。" in snippets
     assert len(snippets) == 3
 
 
 def test_search_for_the_hostile_speech_shows_it_literally(app: AppTest) -> None:
     open_page(app, "search", q="script")
     snippet = next(m for m in texts(app.markdown) if ":orange-background[" in m)
-    head, rest = snippet.split(":orange-background[", 1)
-    match, tail = rest.split("]", 1)
-    assert match == "script"
-    assert not _UNESCAPED_SPECIAL.search(head + tail)
-    shown = _ESCAPED.sub(r"\1", head + match + tail)
-    assert shown.endswith("…") and HOSTILE.startswith(shown[:-1])  # a snippet: cut after the match
+    marked = re.findall(r":orange-background\[((?:\\.|[^\]\\])*)\]", snippet)
+    assert marked == ["script"] * 3  # <script>, </script>, javascript: every occurrence, nothing else
+    plain = re.sub(r":orange-background\[((?:\\.|[^\]\\])*)\]", r"\1", snippet)
+    assert not _UNESCAPED_SPECIAL.search(plain)
+    shown = _ESCAPED.sub(r"\1", plain)
+    assert HOSTILE.startswith(shown.rstrip("…"))
     assert shown.startswith("<script>alert('x')</script> **太字のつもり** [ここを押す](javascript:")
 
 
@@ -488,3 +489,28 @@ def test_member_page_links_their_atom_feed(app: AppTest, sample_db: Path, tmp_pa
     assert any(f"(app/static/{path})" in c for c in texts(app.caption))
     parsed = feedparser.parse((feeds / path).read_bytes())
     assert not parsed.bozo and parsed.entries[0].link.startswith("https://demo.example.invalid/kagiku/minutes/1/101")
+
+
+def test_search_filters_come_from_the_url_and_narrow_the_hits(app: AppTest) -> None:
+    open_page(app, "search", q="保育", kind="answer")
+    assert app.selectbox(key="search-kind").value == "answer"
+    assert texts(app.markdown)[0].startswith("**1件の発言が見つかりました。**")  # 教育長's answer only
+
+
+def test_search_by_member_finds_a_one_character_word(app: AppTest) -> None:
+    open_page(app, "search", q="伺", member="demo:鈴木一郎")
+    assert app.selectbox(key="search-member").value == "demo:鈴木一郎"
+    assert texts(app.markdown)[0].startswith("**2件の発言が見つかりました。**")  # 庁舎の改修, 学校図書館
+
+
+def test_search_hits_sit_under_their_question_and_the_results_download(app: AppTest, sample_db: Path) -> None:
+    from dashboard import data
+
+    open_page(app, "search", q="保育")
+    # 髙橋's 保育 question and its answer: one question card above both hits.
+    headers = [m for m in texts(app.markdown) if m.startswith("**髙橋 健二** · ")]
+    assert len(headers) == 1
+    assert len(app.get("download_button")) == 1
+    db = data.current_db(sample_db)
+    rows = data.export_search(db, "保育", data.SearchFilters("demo")).decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + EXPECTED["hits_保育"]
