@@ -50,7 +50,7 @@ class FailureItem:
     method: str
     request_body: str | None
     status: int | None
-    outcome: str                   # http_error | network_error | parse_error
+    outcome: str  # http_error | network_error | parse_error | too_large | robots_forbidden | incomplete
     reason: str
     fetched_at: str
     body: bytes | None = None

@@ -9,6 +9,7 @@ Values always travel as query parameters, never inside the SQL text.
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,6 +21,7 @@ from pipeline import paths
 from pipeline.normalize import normalize_name, normalize_text, to_hiragana
 
 _CACHE = {"max_entries": 256, "show_spinner": False}
+_SEARCH_LOCK = threading.Lock()
 
 
 class DbFile(NamedTuple):
@@ -65,9 +67,15 @@ def _connect(path: str, ino: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
 def _query(db: DbFile, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     # A cursor per query: Streamlit serves sessions from several threads, and a DuckDB
     # connection must not be shared between threads. USE is per cursor.
-    with _connect(*db).cursor() as cur:
-        cur.execute("USE pub")
-        return cur.execute(sql, params or {}).df()
+    try:
+        with _connect(*db).cursor() as cur:
+            cur.execute("USE pub")
+            return cur.execute(sql, params or {}).df()
+    except duckdb.FatalException:
+        # DuckDB invalidates a connection after an internal error: drop it, so the next query
+        # reopens the file instead of every page failing until the next publish.
+        _connect.clear()
+        raise
 
 
 @st.cache_data(**_CACHE)
@@ -363,7 +371,9 @@ def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevan
     from pipeline.search import is_indexed
     from pipeline.search import search as run
 
-    with _connect(*db).cursor() as cur:
+    # One search at a time per process: concurrent searches through cursors of one connection hit
+    # an internal error in duckdb 1.5.5 that leaves the connection dead (tests/test_robust_concurrency).
+    with _SEARCH_LOCK, _connect(*db).cursor() as cur:
         cur.execute("USE pub")
         if not is_indexed(cur):
             return None

@@ -127,6 +127,8 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
                coalesce(sp.text, '') AS text,
                sp.ext_minute_id AS ext_minute_id, sp.source_url AS source_url, fetched_at
         FROM s
+        -- A page that repeats a speech: kept once (the first printed), never counted twice.
+        QUALIFY row_number() OVER (PARTITION BY speech_id ORDER BY sp.seq) = 1
     """)
     member_source = _read_json(members, MEMBER_COLUMNS) if members else (
         "(SELECT NULL::VARCHAR AS council_id, NULL::VARCHAR AS name, NULL::VARCHAR AS kana, "
@@ -444,11 +446,14 @@ def publish(db: Path | None, work: Callable[[duckdb.DuckDBPyConnection], bool]) 
     leaves the published database as it was. Returns whether a new file was published."""
     db = Path(db or db_path())
     with _exclusive(db):
+        # What a killed load left: its copy and write-ahead log. A later load with the same pid
+        # would otherwise have DuckDB replay that stale log onto its fresh copy.
+        for stale in db.parent.glob(f".{db.name}.*.building*"):
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
         tmp = db.with_name(f".{db.name}.{os.getpid()}.building")
-        tmp.unlink(missing_ok=True)
-        if db.exists():
-            shutil.copyfile(db, tmp)
         try:
+            if db.exists():
+                shutil.copyfile(db, tmp)  # inside the try: a disk that fills here keeps no half copy
             # Bounded memory on a shared 2-core machine; DuckDB spills to disk beyond it.
             con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("OSHIGIIN_LOAD_MEMORY", "2GB")})
             try:
@@ -468,6 +473,7 @@ def publish(db: Path | None, work: Callable[[duckdb.DuckDBPyConnection], bool]) 
             return True
         finally:
             tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
 
 
 def load(council_ids: list[str], db: Path | None = None, staging: Path | None = None) -> LoadReport:

@@ -10,6 +10,7 @@ under /dnp/search/ (see ../shared/fixtures/minutes-systems/discussnet-ssp):
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -97,6 +98,29 @@ def load_json(body: bytes | str) -> dict:
     return data
 
 
+def shaped(what: str):
+    """A response of the right syntax and the wrong shape (a number where a sitting's blocks
+    should be, a list for a title) is a ParseError naming the endpoint, not an AttributeError
+    from deep inside a loop (tests/test_robust_parsers.py)."""
+    def wrap(parse):
+        @functools.wraps(parse)
+        def checked(body):
+            try:
+                return parse(body)
+            except ParseError:
+                raise
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+                raise ParseError(f"{what}: unexpected structure ({type(exc).__name__}: {exc})") from exc
+        return checked
+    return wrap
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
 def parse_tenant_js(body: bytes | str) -> int:
     """tenant.js holds the numeric tenant id, in one of two shapes (saas and older)."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -107,6 +131,7 @@ def parse_tenant_js(body: bytes | str) -> int:
     return int(m.group(1))
 
 
+@shaped("councils/index")
 def parse_councils(body: bytes | str) -> list[CouncilEntry]:
     data = load_json(body)
     if "councils" not in data:
@@ -117,19 +142,20 @@ def parse_councils(body: bytes | str) -> list[CouncilEntry]:
             view_year = int(year["view_year"])
             for ctype in year.get("council_type", []):
                 names = tuple(
-                    ctype[f"council_type_name{i}"] for i in range(1, 6) if ctype.get(f"council_type_name{i}")
+                    _text(ctype[f"council_type_name{i}"]) for i in range(1, 6) if ctype.get(f"council_type_name{i}")
                 )
                 for item in ctype.get("councils", []):
-                    out.append(CouncilEntry(int(item["council_id"]), item["name"], view_year, names))
+                    out.append(CouncilEntry(int(item["council_id"]), _text(item["name"]), view_year, names))
     return out
 
 
+@shaped("minutes/get_schedule")
 def parse_schedules(body: bytes | str) -> list[ScheduleEntry]:
     data = load_json(body)
     if "council_schedules" not in data:
         raise ParseError("minutes/get_schedule: no 'council_schedules' key")
     return [
-        ScheduleEntry(int(s["schedule_id"]), s.get("name", ""), s.get("member_list") or "")
+        ScheduleEntry(int(s["schedule_id"]), _text(s.get("name", "")), _text(s.get("member_list") or ""))
         for s in data["council_schedules"]
     ]
 
@@ -138,20 +164,30 @@ def block_text(body: str) -> str:
     return html.unescape(_TAG.sub("", _PRE.sub("", body or "")))
 
 
+@shaped("minutes/get_minute")
 def parse_minute(body: bytes | str) -> dict:
     """One sitting → {front_matter, attendance, speeches}.
 
     Each speech block's body opens with the marker and the title it already carries
     (「○議長（吉田崇仁）　おはようございます。」); that prefix is the speaker line, the rest is
     the speech. A body that opens some other way keeps every character.
+
+    A block sent twice (the same minute_id and text) is kept once; the same minute_id with
+    different text is a ParseError, since which one is the record cannot be told.
     """
     data = load_json(body)
     if "tenant_minutes" not in data:
         raise ParseError("minutes/get_minute: no 'tenant_minutes' key")
-    front, speeches = [], []
+    front, speeches, seen = [], [], {}
     for block in data["tenant_minutes"]:
         code = int(block.get("minute_type_code") or 0)
         text = block_text(block.get("body", ""))
+        key = str(block["minute_id"])
+        if key in seen:
+            if seen[key] != (code, text, block.get("title")):
+                raise ParseError(f"minutes/get_minute: minute_id {key} appears twice with different content")
+            continue
+        seen[key] = (code, text, block.get("title"))
         if code in FRONT_MATTER_CODES:
             front.append(text)
             continue
@@ -169,7 +205,7 @@ def parse_minute(body: bytes | str) -> dict:
             speech = stripped
         speaker = split_speaker(title)
         speeches.append({
-            "ext_minute_id": str(block["minute_id"]),
+            "ext_minute_id": key,
             "seq": len(speeches) + 1,
             "speaker_raw": speaker_raw,
             "speaker_name": speaker.name,

@@ -42,7 +42,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from crawler.parsers.discussnet import ParseError, load_json
+from crawler.parsers.discussnet import ParseError, load_json, shaped
 from pipeline.attendance import parse_attendance
 from pipeline.segment import speaker_end
 from pipeline.speakers import MARKERS, speech_kind, split_speaker
@@ -161,6 +161,7 @@ def load_response(body: bytes | str) -> dict:
     return data
 
 
+@shaped("kokkai answer")
 def parse_page(body: bytes | str) -> Page:
     """Paging block of any endpoint's answer (meeting_list, meeting, speech)."""
     return page_of(load_response(body))
@@ -176,6 +177,7 @@ def page_of(data: dict) -> Page:
     )
 
 
+@shaped("kokkai meeting answer")
 def parse_meetings(body: bytes | str) -> tuple[list[Meeting], Page]:
     """An /api/meeting or /api/meeting_list answer → (meetings, paging).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -99,11 +99,27 @@ class CouncilSpider(scrapy.Spider):
             return
         if failure.check(HttpError):
             response = failure.value.response
-            yield self.failure(response, "http_error", f"HTTP {response.status}")
+            reason = f"HTTP {response.status}"
+            if retry_after := response.headers.get("Retry-After"):
+                reason += f", Retry-After {retry_after.decode('latin-1')}"
+            yield self.failure(response, "http_error", reason)
+            return
+        if failure.check(DownloadCancelledError):
+            # Scrapy abandons a body past DOWNLOAD_MAXSIZE as it streams in (crawler/settings.py).
+            cap = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+            self.crawler.stats.inc_value("oshigiin/too_large")
+            yield FailureItem(
+                council_id=self.council_id, url=request.url, method=request.method,
+                request_body=request_body(request), status=None, outcome="too_large",
+                reason=f"larger than DOWNLOAD_MAXSIZE ({cap:,} bytes): abandoned while downloading",
+                fetched_at=utcnow(),
+            )
             return
         self.crawler.stats.inc_value("oshigiin/network_error")
+        # A redirect loop fails at the end of its chain; the page asked for (and asked for again
+        # next crawl, whose success clears it in `oshigiin status`) is the chain's first URL.
         yield FailureItem(
-            council_id=self.council_id, url=request.url, method=request.method,
+            council_id=self.council_id, url=request.meta.get("redirect_urls", [request.url])[0], method=request.method,
             request_body=request_body(request), status=None, outcome="network_error",
             reason=f"{failure.type.__name__}: {failure.getErrorMessage()}", fetched_at=utcnow(),
         )
