@@ -57,7 +57,9 @@ def _connect(path: str, ino: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     # in-memory instance instead of duckdb.connect(path, read_only=True): DuckDB keeps one
     # instance per path per process, so connecting again while the old connection lives
     # would hand back the *old* file's data after a publish (duckdb/duckdb#15912).
-    con = duckdb.connect(":memory:")
+    # One thread per query: on 2 shared cores the search query set measured p95 25 ms with one
+    # against 38-59 ms with two (docs/search.md).
+    con = duckdb.connect(":memory:", config={"threads": 1})
     # ATTACH takes no parameters; the path is ours (env var or default), quoted as a literal.
     literal = "'" + path.replace("'", "''") + "'"
     con.execute(f"ATTACH {literal} AS pub (READ_ONLY)")
@@ -371,17 +373,28 @@ def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevan
     from pipeline.search import is_indexed
     from pipeline.search import search as run
 
+    def attempt() -> Any:
+        with _connect(*db).cursor() as cur:
+            cur.execute("USE pub")
+            if not is_indexed(cur):
+                return None
+            return run(cur, query, council_id=filters.council_id, person_id=filters.person_id,
+                       faction=filters.faction,
+                       date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
+                       date_to=f"{filters.year_to}-12-31" if filters.year_to else None,
+                       meeting_kind=filters.meeting_kind, topic=filters.topic, kind=filters.kind, order=order,
+                       limit=limit)
+
     # One search at a time per process: concurrent searches through cursors of one connection hit
     # an internal error in duckdb 1.5.5 that leaves the connection dead (tests/test_robust_concurrency).
-    with _SEARCH_LOCK, _connect(*db).cursor() as cur:
-        cur.execute("USE pub")
-        if not is_indexed(cur):
-            return None
-        return run(cur, query, council_id=filters.council_id, person_id=filters.person_id, faction=filters.faction,
-                   date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
-                   date_to=f"{filters.year_to}-12-31" if filters.year_to else None,
-                   meeting_kind=filters.meeting_kind, topic=filters.topic, kind=filters.kind, order=order,
-                   limit=limit)
+    # The same error was seen, rarely, with one search at a time: then the search is run once more
+    # on a freshly opened connection rather than failing the page.
+    with _SEARCH_LOCK:
+        try:
+            return attempt()
+        except (duckdb.InternalException, duckdb.FatalException):
+            _connect.clear()
+            return attempt()
 
 
 @st.cache_data(**_CACHE)

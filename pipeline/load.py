@@ -397,7 +397,11 @@ def _apply(con: duckdb.DuckDBPyConnection, report: LoadReport) -> bool:
     # The search index follows the speeches and topics it was just given, in the same transaction,
     # so text and index are published together; a database without one gets it whole.
     if not search.is_indexed(con):
+        # A whole build sorts every posting: it gets the search issue's budget (4 GB peak) rather
+        # than the load's, spilling to disk beyond it.
+        con.execute(f"SET memory_limit = '{os.environ.get('OSHIGIIN_INDEX_MEMORY', '3GB')}'")
         report.indexed = search.index_speeches(con, None)
+        con.execute(f"SET memory_limit = '{os.environ.get('OSHIGIIN_LOAD_MEMORY', '2GB')}'")
         changed = True
     elif redo:
         report.indexed = search.index_speeches(con, redo)
