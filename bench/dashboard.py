@@ -43,6 +43,7 @@ def _params(db: Path) -> dict[str, dict[str, str]]:
         "member": {"council": council, "member": member},
         "search": {"council": council, "q": "保育"},
         "meetings": {"council": council, "meeting": meeting},
+        "turnout": {"council": council},
         "data_page": {"council": council},
     }
 

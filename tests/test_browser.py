@@ -6,39 +6,19 @@ Screenshots go to test-artifacts/ (desktop 1280 px and phone 390 px wide).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
-    from tests.sample_db import EXPECTED, HOSTILE, build_sample_db
-except ImportError:
-    from sample_db import EXPECTED, HOSTILE, build_sample_db
+from tests.dashboard_server import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, serve_dashboard
+from tests.sample_db import EXPECTED, HOSTILE, build_sample_db
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-STARTUP_S = 60
-WAIT_MS = 20_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -71,45 +51,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     tmp = tmp_path_factory.mktemp("browser")
     db = build_sample_db(tmp / "oshigiin.duckdb")
     _add_elections(db, tmp / "elections")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "OSHIGIIN_DB": str(db),
-        "OSHIGIIN_USER_DB": str(tmp / "user.duckdb"),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]
-    log = tmp / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                output = log.read_text(errors="replace")
-                pytest.fail(f"streamlit did not answer within {STARTUP_S} s:\n{output}")
-            time.sleep(0.5)
-        yield base, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    with serve_dashboard(db, tmp) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
