@@ -317,14 +317,15 @@ def load_questions_by_session(db: DbFile, person_ids: tuple[str, ...]) -> pd.Dat
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def export_csv(db: DbFile, council_id: str, name: str) -> bytes:
-    """A council's members, meetings or questions as the same CSV `oshigiin export --excel` writes:
-    UTF-8 with a BOM so Excel reads Japanese, every row with its source URL and fetch time."""
+def export_csv(db: DbFile, council_id: str, name: str, **narrowed: Any) -> bytes:
+    """A dataset of a council (narrowed by person, faction, dates …) as the same CSV
+    `oshigiin export --excel` writes: UTF-8 with a BOM so Excel reads Japanese, every row with
+    its source URL and fetch time. Every download of the dashboard comes through here."""
     from pipeline.export import Filters, export_bytes
 
     with _connect(*db).cursor() as cur:
         cur.execute("USE pub")
-        return export_bytes(cur, name, "csv", Filters(council=council_id), excel=True)
+        return export_bytes(cur, name, "csv", Filters(council=council_id, **narrowed), excel=True)
 
 
 @st.cache_data(**_CACHE)
@@ -405,15 +406,9 @@ def load_speech_questions(db: DbFile, speech_ids: tuple[str, ...]) -> pd.DataFra
                   + " WHERE list_contains($ids, qs.speech_id)", {"ids": list(speech_ids)})
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def export_search(db: DbFile, query: str, filters: SearchFilters) -> bytes:
     """Every hit of a search (not just the page shown) as the CSV `oshigiin export search` writes."""
-    from pipeline.export import Filters, export_bytes
-
-    with _connect(*db).cursor() as cur:
-        cur.execute("USE pub")
-        return export_bytes(cur, "search", "csv", Filters(
-            council=filters.council_id, person=filters.person_id, faction=filters.faction,
-            date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
-            date_to=f"{filters.year_to}-12-31" if filters.year_to else None, topic=filters.topic, query=query),
-            excel=True)
+    return export_csv(db, filters.council_id, "search", query=query, person=filters.person_id,
+                      faction=filters.faction,
+                      date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
+                      date_to=f"{filters.year_to}-12-31" if filters.year_to else None, topic=filters.topic)

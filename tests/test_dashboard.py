@@ -514,3 +514,18 @@ def test_search_hits_sit_under_their_question_and_the_results_download(app: AppT
     db = data.current_db(sample_db)
     rows = data.export_search(db, "保育", data.SearchFilters("demo")).decode("utf-8-sig").splitlines()
     assert len(rows) == 1 + EXPECTED["hits_保育"]
+
+
+def test_every_page_download_is_the_export_code_narrowed_as_the_page(app: AppTest, sample_db: Path) -> None:
+    from dashboard import data
+
+    for page, params in (("members", {}), ("member", {"member": "demo:中村誠"}), ("meetings", {}),
+                         ("data_page", {})):
+        at = AppTest.from_file(str(APP), default_timeout=30)
+        open_page(at, page, **params)
+        assert len(at.get("download_button")) >= 1, page
+    db = data.current_db(sample_db)
+    rows = data.export_csv(db, "demo", "meetings", date_from="2024-01-01", date_to="2024-12-31")
+    assert len(rows.decode("utf-8-sig").splitlines()) == 1 + 2  # the year's two sittings
+    mine = data.export_csv(db, "demo", "questions", person="demo:中村誠").decode("utf-8-sig").splitlines()
+    assert len(mine) == 1 + 2

@@ -38,6 +38,12 @@ year = right.selectbox(
 )
 meetings = data.load_meetings(db, council_id, tuple(kinds), year)
 with finder:
+    finder.download_button(
+        t("meetings.download"),
+        lambda: data.export_csv(db, council_id, "meetings", date_from=f"{year}-01-01" if year else None,
+                                date_to=f"{year}-12-31" if year else None),
+        file_name=f"oshigiin-{council_id}-meetings.csv", mime="text/csv", icon=":material/download:",
+        on_click="ignore", key="meetings-download")
     if meetings.empty:
         st.info(t("meetings.none"))
     else:

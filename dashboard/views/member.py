@@ -81,6 +81,10 @@ if not questions.empty:
     st.subheader(t("member.latest", n=min(SHOWN, len(questions)), total=len(questions)), anchor=False)
 for q in questions.head(SHOWN).to_dict("records"):
     ui.question_card(db, q, show_questioner=False)
+if not questions.empty:
+    st.download_button(t("member.download"), lambda: data.export_csv(db, council_id, "questions", person=person_id),
+                       file_name=f"oshigiin-{council_id}-questions-{len(questions)}.csv", mime="text/csv",
+                       icon=":material/download:", on_click="ignore", key="member-download")
 
 st.subheader(t("member.attendance"), anchor=False)
 attendance = data.load_attendance(db, person_id)

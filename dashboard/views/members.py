@@ -55,3 +55,9 @@ else:
         # Cleared first: coming back to the list must not open the same member again.
         del st.session_state[f"member-table-{council_id}"]
         st.switch_page("views/member.py", query_params={"member": members["person_id"].iloc[rows[0]]})
+
+st.download_button(
+    t("members.download"),
+    lambda: data.export_csv(db, council_id, "members", faction=factions[0] if len(factions) == 1 else None),
+    file_name=f"oshigiin-{council_id}-members.csv", mime="text/csv", icon=":material/download:", on_click="ignore",
+    key="members-download")

@@ -72,6 +72,6 @@ table = history[["date", "name", "turnout", "electorate", "voters", "seats", "ca
                  "source_url"]]
 with st.expander(t("turnout.table")):
     st.dataframe(table.assign(date=table["date"].map(ui.fmt_date)), hide_index=True)
-st.download_button(t("turnout.download"), table.to_csv(index=False).encode("utf-8-sig"),
-                   file_name=f"oshigiin-{council_id}-turnout.csv", mime="text/csv", icon=":material/download:",
+st.download_button(t("turnout.download"), lambda: data.export_csv(db, council_id, "elections"),
+                   file_name=f"oshigiin-{council_id}-elections.csv", mime="text/csv", icon=":material/download:",
                    on_click="ignore")
