@@ -4,6 +4,8 @@ re-crawling change nothing (stable IDs, idempotent loads)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -211,3 +213,18 @@ def test_the_demo_election_history_is_loaded_and_its_winners_are_members(demo):
         assert linked == won & seated, (day, until)
         any_linked |= bool(linked)
     assert any_linked
+
+
+@pytest.mark.parametrize("query", ["保育", "区長", "について"])
+def test_search_page_groups_each_question_once(demo, monkeypatch, tmp_path, query):
+    """A question whose hits rank apart (its question first, its answer far below) is shown once."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OSHIGIIN_DB", str(demo["db"]))
+    monkeypatch.setenv("OSHIGIIN_USER_DB", str(tmp_path / "user.duckdb"))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py"), default_timeout=60)
+    at.run()
+    at.query_params.update({"q": query})
+    at.switch_page("views/search.py").run()
+    assert not at.exception, at.exception
+    assert at.markdown[0].value.startswith("**")

@@ -91,21 +91,25 @@ if meeting_kind or kind:
 hits = result.hits.to_dict("records")
 questions = data.load_speech_questions(db, tuple(h["speech_id"] for h in hits))
 by_speech = {r["speech_id"]: r for r in questions.to_dict("records")}
-current = None
+# Hits of one question stay together under it, in the order the question's best hit ranks, with
+# the whole exchange a click away; a hit outside any question stands alone.
+groups: dict[str, list[dict]] = {}
 for hit in hits:
     q = by_speech.get(hit["speech_id"])
-    # Hits of one question stay together under it, with the whole exchange a click away.
-    if q is not None and (current is None or current["question_id"] != q["question_id"]):
+    groups.setdefault(q["question_id"] if q is not None else hit["speech_id"], []).append(hit)
+for group in groups.values():
+    q = by_speech.get(group[0]["speech_id"])
+    if q is not None:
         ui.question_card(db, q)
-    current = q
-    with st.container(border=True, key=f"hit-{hit['speech_id']}"):
-        where = [ui.fmt_date(hit["date"]), label("mkind", hit["meeting_kind"]), hit["meeting_title"]]
-        st.caption(ui.md_escape(" · ".join(str(w) for w in where if not ui.is_missing(w))))
-        who = ui.speaker(hit["speaker_role"], hit["speaker_name"])
-        st.markdown(f"**{ui.md_escape(who)}** {ui.kind_badge(hit['kind'])}")
-        st.markdown(ui.segments_md(hit["snippet"]))
-        st.page_link("views/meetings.py", label=t("search.open"), icon=":material/article:",
-                     query_params={"meeting": hit["meeting_id"], "speech": hit["speech_id"]})
+    for hit in group:
+        with st.container(border=True, key=f"hit-{hit['speech_id']}"):
+            where = [ui.fmt_date(hit["date"]), label("mkind", hit["meeting_kind"]), hit["meeting_title"]]
+            st.caption(ui.md_escape(" · ".join(str(w) for w in where if not ui.is_missing(w))))
+            who = ui.speaker(hit["speaker_role"], hit["speaker_name"])
+            st.markdown(f"**{ui.md_escape(who)}** {ui.kind_badge(hit['kind'])}")
+            st.markdown(ui.segments_md(hit["snippet"]))
+            st.page_link("views/meetings.py", label=t("search.open"), icon=":material/article:",
+                         query_params={"meeting": hit["meeting_id"], "speech": hit["speech_id"]})
 if len(hits) < result.total and st.button(t("search.more"), key="search-more"):
     st.session_state[shown_key] = limit + PAGE
     st.rerun()
