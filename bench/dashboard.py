@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,9 @@ import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.corpus import build_demo  # noqa: E402
+
 APP = REPO / "dashboard" / "app.py"
 TARGET_S = 1.0
 
@@ -80,11 +82,7 @@ def main() -> None:
     os.environ["OSHIGIIN_USER_DB"] = str(work / "user.duckdb")
     db = args.db
     if db is None:
-        db = work / "oshigiin.duckdb"
-        started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", str(args.speeches),
-                        "--db", str(db), "--port", "0"], check=True, capture_output=True, cwd=REPO)
-        print(f"built the demo corpus in {time.monotonic() - started:.0f}s")
+        db = build_demo(args.speeches, work)
     os.environ["OSHIGIIN_DB"] = str(db)
     with duckdb.connect(str(db), read_only=True) as con:
         speeches = con.execute("SELECT count(*) FROM speeches").fetchone()[0]

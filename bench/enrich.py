@@ -23,6 +23,8 @@ import duckdb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.corpus import build_demo  # noqa: E402
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -37,14 +39,7 @@ def main() -> None:
 
     db = args.db
     if db is None:
-        # Built in a child process, so that peak memory below is the enrichment's alone.
-        import subprocess
-
-        db = work / "oshigiin.duckdb"
-        started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", str(args.speeches),
-                        "--db", str(db), "--port", "0"], check=True, capture_output=True, cwd=REPO)
-        print(f"built the demo corpus in {time.monotonic() - started:.0f}s")
+        db = build_demo(args.speeches, work)
     copy = work / "enrich.duckdb"
     shutil.copyfile(db, copy)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -25,6 +24,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.corpus import build_demo  # noqa: E402
+
 TARGETS = {"parquet": 30.0, "csv": 60.0}
 RSS_TARGET_MB = 1024
 
@@ -76,12 +78,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="oshigiin-export-bench-"))
     db = args.db
     if db is None:
-        db = work / "oshigiin.duckdb"
-        started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", str(args.speeches),
-                        "--db", str(db), "--port", "0"], check=True, capture_output=True, cwd=REPO,
-                       env={**os.environ, "OSHIGIIN_DATA": str(work / "data")})
-        print(f"built the demo corpus in {time.monotonic() - started:.0f}s")
+        db = build_demo(args.speeches, work)
     try:
         runs = {kind: measure(kind, db, work) for kind in ("parquet", "csv", "pandas")}
     finally:

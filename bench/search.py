@@ -28,7 +28,6 @@ import resource
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ import duckdb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.corpus import build_demo  # noqa: E402
 from pipeline.search import index_bytes, index_speeches, parse_query, search, search_ids  # noqa: E402
 
 # (type, query, filters). Words the demo council says, at frequencies from 0.1% to 41% of speeches.
@@ -193,14 +193,7 @@ def main() -> None:
 def run(args: argparse.Namespace, work: Path) -> None:
     db = args.db
     if db is None:
-        # Built in a child process, so that peak memory below is the index build's alone.
-        db = work / "oshigiin.duckdb"
-        started = time.monotonic()
-        built = subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", str(args.speeches),
-                                "--db", str(db), "--port", "0"], capture_output=True, text=True, cwd=REPO)
-        if built.returncode != 0:
-            sys.exit(f"demo build failed ({built.returncode}):\n{built.stdout[-2000:]}\n{built.stderr[-4000:]}")
-        print(f"built the demo corpus in {time.monotonic() - started:.0f}s", flush=True)
+        db = build_demo(args.speeches, work)
     copy = work / "search.duckdb"
     shutil.copyfile(db, copy)
 
