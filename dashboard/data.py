@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import stat
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -66,12 +68,18 @@ def _connect(path: str, ino: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _query(db: DbFile, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+@contextmanager
+def _cursor(db: DbFile) -> Iterator[duckdb.DuckDBPyConnection]:
     # A cursor per query: Streamlit serves sessions from several threads, and a DuckDB
     # connection must not be shared between threads. USE is per cursor.
+    with _connect(*db).cursor() as cur:
+        cur.execute("USE pub")
+        yield cur
+
+
+def _query(db: DbFile, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     try:
-        with _connect(*db).cursor() as cur:
-            cur.execute("USE pub")
+        with _cursor(db) as cur:
             return cur.execute(sql, params or {}).df()
     except duckdb.FatalException:
         # DuckDB invalidates a connection after an internal error: drop it, so the next query
@@ -323,8 +331,7 @@ def export_csv(db: DbFile, council_id: str, name: str, **narrowed: Any) -> bytes
     its source URL and fetch time. Every download of the dashboard comes through here."""
     from pipeline.export import Filters, export_bytes
 
-    with _connect(*db).cursor() as cur:
-        cur.execute("USE pub")
+    with _cursor(db) as cur:
         return export_bytes(cur, name, "csv", Filters(council=council_id, **narrowed), excel=True)
 
 
@@ -349,8 +356,7 @@ def load_turnout(db: DbFile, council_id: str) -> dict[str, Any]:
     """The council's elections, its turnout against the 23-ward average, and the latest change in words."""
     from pipeline.elections import turnout_summary
 
-    with _connect(*db).cursor() as cur:
-        cur.execute("USE pub")
+    with _cursor(db) as cur:
         return turnout_summary(cur, council_id)
 
 
@@ -366,6 +372,12 @@ class SearchFilters(NamedTuple):
     topic: str | None = None
     kind: str | None = None
 
+    def date_from(self) -> str | None:
+        return f"{self.year_from}-01-01" if self.year_from else None
+
+    def date_to(self) -> str | None:
+        return f"{self.year_to}-12-31" if self.year_to else None
+
 
 @st.cache_data(**_CACHE)
 def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevance", limit: int = 20) -> Any:
@@ -375,14 +387,12 @@ def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevan
     from pipeline.search import search as run
 
     def attempt() -> Any:
-        with _connect(*db).cursor() as cur:
-            cur.execute("USE pub")
+        with _cursor(db) as cur:
             if not is_indexed(cur):
                 return None
             return run(cur, query, council_id=filters.council_id, person_id=filters.person_id,
                        faction=filters.faction,
-                       date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
-                       date_to=f"{filters.year_to}-12-31" if filters.year_to else None,
+                       date_from=filters.date_from(), date_to=filters.date_to(),
                        meeting_kind=filters.meeting_kind, topic=filters.topic, kind=filters.kind, order=order,
                        limit=limit)
 
@@ -410,5 +420,4 @@ def export_search(db: DbFile, query: str, filters: SearchFilters) -> bytes:
     """Every hit of a search (not just the page shown) as the CSV `oshigiin export search` writes."""
     return export_csv(db, filters.council_id, "search", query=query, person=filters.person_id,
                       faction=filters.faction,
-                      date_from=f"{filters.year_from}-01-01" if filters.year_from else None,
-                      date_to=f"{filters.year_to}-12-31" if filters.year_to else None, topic=filters.topic)
+                      date_from=filters.date_from(), date_to=filters.date_to(), topic=filters.topic)
