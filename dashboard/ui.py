@@ -129,6 +129,16 @@ def _pieces(text: str, notes: Any) -> list[tuple[str, bool]]:
     return out
 
 
+def speech_text(text: str, notes: Any) -> None:
+    """A speech's words, with its stage directions and times in place, read as what they are:
+    notes of the minutes (grey), not words spoken."""
+    for piece, is_annotation in _pieces(text, notes):
+        if is_annotation:
+            st.caption(md_escape(piece))
+        elif piece.strip():
+            st.markdown(md_escape(piece))
+
+
 def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str = "speech",
                 mark: dict | None = None) -> None:
     """One speech: seq, speaker, kind, the question it belongs to, the full text and a link to the
@@ -140,12 +150,7 @@ def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str
         if mark:
             st.caption(md_escape(t("speech.in_question", n=mark["ordinal"], who=mark["questioner"] or "",
                                    role=t(_ROLE_LABEL.get(mark["role"], "q.asked")))))
-        for piece, is_annotation in _pieces(row["text"], row.get("annotations")):
-            # Stage directions and times read as what they are: notes of the minutes, not words spoken.
-            if is_annotation:
-                st.caption(md_escape(piece))
-            elif piece.strip():
-                st.markdown(md_escape(piece))
+        speech_text(row["text"], row.get("annotations"))
         if safe_url(row["source_url"]):
             st.caption(md_link(t("speech.source"), row["source_url"]))
 
@@ -200,11 +205,7 @@ def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new
                 colour = "green" if "answer" in sp["role"] else "blue"
                 role = md_escape(t(_ROLE_LABEL.get(sp["role"], "q.asked")))
                 st.markdown(f":{colour}-badge[{role}] {md_escape(who)}")
-                for piece, is_annotation in _pieces(sp["text"], sp["annotations"]):
-                    if is_annotation:
-                        st.caption(md_escape(piece))
-                    elif piece.strip():
-                        st.markdown(md_escape(piece))
+                speech_text(sp["text"], sp["annotations"])
         with st.container(horizontal=True):
             st.page_link("views/meetings.py", label=t("q.in_meeting"), icon=":material/article:",
                          query_params={"meeting": q["meeting_id"], "speech": q["first_speech_id"]})

@@ -401,7 +401,7 @@ def _apply(con: duckdb.DuckDBPyConnection, report: LoadReport) -> bool:
         # than the load's, spilling to disk beyond it.
         con.execute(f"SET memory_limit = '{os.environ.get('OSHIGIIN_INDEX_MEMORY', '3GB')}'")
         report.indexed = search.index_speeches(con, None)
-        con.execute(f"SET memory_limit = '{os.environ.get('OSHIGIIN_LOAD_MEMORY', '2GB')}'")
+        con.execute(f"SET memory_limit = '{_load_memory()}'")
         changed = True
     elif redo:
         report.indexed = search.index_speeches(con, redo)
@@ -444,6 +444,11 @@ def _exclusive(db: Path):
         yield
 
 
+def _load_memory() -> str:
+    """Bounded memory on a shared 2-core machine; DuckDB spills to disk beyond it."""
+    return os.environ.get("OSHIGIIN_LOAD_MEMORY", "2GB")
+
+
 def publish(db: Path | None, work: Callable[[duckdb.DuckDBPyConnection], bool]) -> bool:
     """Run `work` on a copy of the database inside one transaction and publish the copy by rename
     when it says something changed. Readers never see a half-written file; a failure (or a kill)
@@ -458,8 +463,7 @@ def publish(db: Path | None, work: Callable[[duckdb.DuckDBPyConnection], bool]) 
         try:
             if db.exists():
                 shutil.copyfile(db, tmp)  # inside the try: a disk that fills here keeps no half copy
-            # Bounded memory on a shared 2-core machine; DuckDB spills to disk beyond it.
-            con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("OSHIGIIN_LOAD_MEMORY", "2GB")})
+            con = duckdb.connect(str(tmp), config={"memory_limit": _load_memory()})
             try:
                 con.execute(SCHEMA)
                 register_functions(con)
