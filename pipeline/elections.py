@@ -220,10 +220,11 @@ KINDS = (
 
 
 def _read(data: bytes, name: str) -> tuple[str, parse.Table]:
+    rows = parse.read_rows(data, name)   # once: each shape below is tried on the same rows
     last = None
     for kind, needs in KINDS:
         try:
-            return kind, parse.read_table(data, name, needs)
+            return kind, parse.read_table(None, name, needs, rows=rows)
         except ParseError as exc:
             last = exc
     raise ParseError(f"not an election, results or turnout table: {last}")
@@ -471,6 +472,10 @@ def read_file(path: Path, *, council: str | None = None, election_type: str | No
     if problems:
         raise ElectionImportError(path, problems)
     try:
+        size = path.stat().st_size
+        if size > parse.MAX_FILE_BYTES:   # before reading it: the cap is on what we hold
+            raise parse.TooLarge(f"{path.name}: {size:,} bytes, over the cap of {parse.MAX_FILE_BYTES:,} bytes "
+                                 "(MAX_FILE_BYTES)")
         kind, table = _read(path.read_bytes(), path.name)
     except ParseError as exc:
         raise ElectionImportError(path, [(None, str(exc))]) from None

@@ -126,16 +126,80 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
-    """Every row with the line (CSV) or row (Excel) number a person would look up."""
-    if name.lower().endswith((".xlsx", ".xlsm")):
-        import pandas as pd
+# Bounds on what a result file may make us hold. The largest real files are a few hundred KB
+# (総務省's nationwide tables: ~1,900 rows; a ward's 投票区 table: ~60). A workbook is a zip: its
+# sheets are checked uncompressed before openpyxl opens them, and cells are read as they are
+# stored — a lone cell at XFD6000 once made pandas pad 6,000 rows × 16,384 columns (1.8 GB).
+MAX_FILE_BYTES = 16 * 2**20
+MAX_UNCOMPRESSED_BYTES = 64 * 2**20
+MAX_ROWS = 100_000
+MAX_COLUMNS = 256
 
-        try:
-            frame = pd.read_excel(io.BytesIO(data), header=None, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-            raise ParseError(f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}") from None
-        return [(i + 1, [_cell(v) for v in row]) for i, row in enumerate(frame.itertuples(index=False))]
+
+class TooLarge(ParseError):
+    """A file beyond one of the caps above: refused whole, with the cap named."""
+
+
+def _check_size(data: bytes, name: str) -> None:
+    if len(data) > MAX_FILE_BYTES:
+        raise TooLarge(f"{name}: {len(data):,} bytes, over the cap of {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)")
+
+
+def _check_row(line: int, width: int) -> None:
+    if line > MAX_ROWS:
+        raise TooLarge(f"more than {MAX_ROWS:,} rows (MAX_ROWS): row {line} is past the cap")
+    if width > MAX_COLUMNS:
+        raise TooLarge(f"row {line} has a value in column {width}, past the cap of {MAX_COLUMNS} columns (MAX_COLUMNS)")
+
+
+def _workbook_rows(data: bytes) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows, read once in openpyxl's read-only mode: only stored cells are read,
+    each row as wide as its last value, empty rows left out."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ParseError(f"not a readable .xlsx workbook: {exc}") from None
+    if unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise TooLarge(f"the workbook unpacks to {unpacked:,} bytes, over the cap of "
+                       f"{MAX_UNCOMPRESSED_BYTES:,} bytes (MAX_UNCOMPRESSED_BYTES)")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise ParseError(f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}") from None
+    rows = []
+    try:
+        sheet = book.worksheets[0]
+        # The sheet's declared dimension is not trusted: without it each row is as wide as its own
+        # last stored cell, and missing rows come as empty tuples (nothing is padded to XFD).
+        sheet.reset_dimensions()
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_row(line, 0)
+            cells = list(values)
+            while cells and (cells[-1] is None or cells[-1] == ""):
+                cells.pop()
+            _check_row(line, len(cells))
+            if cells:
+                rows.append((line, [_cell(v) for v in cells]))
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise ParseError(f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}") from None
+    finally:
+        book.close()
+    return rows
+
+
+def read_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    """Every row with the line (CSV) or row (Excel) number a person would look up. Raises TooLarge
+    past MAX_FILE_BYTES, MAX_ROWS or MAX_COLUMNS."""
+    _check_size(data, name)
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        return _workbook_rows(data)
     if name.lower().endswith(".xls"):
         raise ParseError("old .xls workbooks are not read: save the file as .xlsx or CSV")
     text = decode(data)
@@ -145,6 +209,10 @@ def read_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     rows = []
     try:
         for cells in reader:
+            width = len(cells)
+            while width and not cells[width - 1].strip():
+                width -= 1   # trailing empty cells of a spreadsheet's export are not columns
+            _check_row(reader.line_num, width)
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise ParseError(f"line {reader.line_num}: {exc}") from None
@@ -189,10 +257,13 @@ def _is_subheader(cells: list[str]) -> bool:
     return bool(labels) and all(label in SUBHEADER for label in labels) and "計" in labels
 
 
-def read_table(data: bytes, name: str, needs: tuple[tuple[str, ...], ...]) -> Table:
+def read_table(data: bytes | None, name: str, needs: tuple[tuple[str, ...], ...],
+               rows: list[tuple[int, list[str]]] | None = None) -> Table:
     """The first header row (within HEADER_SCAN rows) that has every field group in `needs`
-    (a group is satisfied by any one of its fields)."""
-    rows = read_rows(data, name)
+    (a group is satisfied by any one of its fields). `rows` (from read_rows) saves re-reading a
+    file that is tried against several shapes."""
+    if rows is None:
+        rows = read_rows(data, name)
     for k, (line, cells) in enumerate(rows[:HEADER_SCAN]):
         columns = _match(cells)
         if not all(any(f in columns for f in group) for group in needs):

@@ -116,12 +116,19 @@ class ElectionResultsSpider(CouncilSpider):
             return
         self.crawler.stats.set_value("oshigiin/listed", len(links))
         for link in links[:self.max_files]:
-            yield scrapy.Request(link, callback=self.parse_file, errback=self.on_error)
+            # A result file past the parser's cap is abandoned while downloading (too_large).
+            yield scrapy.Request(link, callback=self.parse_file, errback=self.on_error,
+                                 meta={"download_maxsize": ep.MAX_FILE_BYTES})
 
     def parse_file(self, response):
         name = response.url.split("?")[0].rsplit("/", 1)[-1] or "result.csv"
         try:
             facts, rows = ep.turnout_rows(response.body, name)
+        except ep.TooLarge as exc:
+            # Past a cap (rows, columns, unpacked size): on the record, not passed over as "another table".
+            self.crawler.stats.inc_value("oshigiin/too_large")
+            yield self.failure(response, "too_large", str(exc))
+            return
         except PARSE_ERRORS as exc:
             # A page lists 開票結果 files too: not a failure, just not a turnout table.
             self.logger.info("not a 投票結果 table, passed over: %s (%s)", response.url, exc)
