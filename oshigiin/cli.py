@@ -487,6 +487,48 @@ def parse_page(platform, kind, file):
         click.echo(json.dumps(record, ensure_ascii=False, default=str))
 
 
+@main.command("decisions")
+@click.argument("platform", type=click.Choice(sorted({p for p, _ in PAGE_KINDS})))
+@click.argument("kind")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reported", is_flag=True, help="Also the committee decisions that a committee chair's report states.")
+def decisions_cmd(platform, kind, file, reported):
+    """Print the decisions (採決) announced in a saved minutes page as JSON lines.
+
+    The page is parsed as `parse-page PLATFORM KIND FILE` parses it; one line per motion decided:
+    motion, title, method, result, yes, no, total, speech (the speech's seq or id).
+
+    \b
+    Example:
+        oshigiin decisions dbsearch page page.html
+        oshigiin decisions discussnet minute minute.json --reported
+    """
+    import importlib
+
+    from pipeline.decisions import extract
+
+    fn_name = PAGE_KINDS.get((platform, kind))
+    if not fn_name:
+        kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
+        raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
+    module = importlib.import_module(f"crawler.parsers.{PARSER_MODULES.get(platform, platform)}")
+    body = file.read_bytes()
+    try:
+        result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
+    except ValueError as exc:
+        raise Failure(f"{file}: {exc}") from exc
+    speeches = [r for r in _records(result) if "text" in r and "speaker_raw" in r]
+    for d in extract(speeches):
+        if d.reported and not reported:
+            continue
+        record = {"motion": d.motion, "title": d.title, "method": d.method, "result": d.result, "yes": d.yes,
+                  "no": d.no, "total": d.total, "speech": d.speech or d.seq, "majority": d.majority,
+                  "group": d.group}
+        if d.reported:
+            record |= {"reported": True, "body": d.body}
+        click.echo(json.dumps(record, ensure_ascii=False))
+
+
 def _show_progress(dataset: str, percent: float, size: int) -> None:
     """One line on a terminal, rewritten in place; nothing when stderr is a file or a pipe."""
     if sys.stderr.isatty():
