@@ -430,6 +430,9 @@ PAGE_KINDS = {
     ("dbsearch", "command"): "parse_command",
     ("dbsearch", "detail"): "parse_detail",
     ("dbsearch", "page"): "parse_detail",
+    ("sangiin", "roll-call"): "parse_roll_call",
+    ("sangiin", "index"): "parse_index",
+    ("sangiin", "bill"): "parse_bill_page",
 }
 
 
@@ -467,7 +470,7 @@ def parse_page(platform, kind, file):
     Kinds: discussnet tenant-js | councils | schedules | minute; kensakusystem top | tree | frameset |
     speakers | statements; voices search-result | header | sidebar | huid-page; dbsearch top |
     search-result | frameset | command | detail | page; kokkai meeting | meeting-list | page;
-    roster page; text minutes.
+    roster page; text minutes; sangiin roll-call (one line per member, totals checked) | index | bill.
     Example:
         oshigiin parse-page discussnet minute minute.json
     """
@@ -483,6 +486,13 @@ def parse_page(platform, kind, file):
         result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
     except ValueError as exc:
         raise Failure(f"{file}: {exc}") from exc
+    if platform == "sangiin" and kind == "roll-call":
+        # One line per member; the page's totals must agree with the members counted.
+        for record in result.records():
+            click.echo(json.dumps(record, ensure_ascii=False))
+        if problems := result.check():
+            raise Failure(f"{file}: totals do not agree: {'; '.join(problems)}")
+        return
     for record in _records(result):
         click.echo(json.dumps(record, ensure_ascii=False, default=str))
 
