@@ -1,7 +1,9 @@
 """Staging files → the published DuckDB database, in bulk, idempotently and atomically.
 
 1. read every staging run of the councils being loaded (DuckDB read_json; a line cut short
-   by a killed crawl is skipped), keeping the newest fetch of each sitting;
+   by a killed crawl, or any line lacking what its table requires, is skipped and counted in
+   the report), keeping the newest fetch of each sitting: the latest run in the council's run
+   sequence (pipeline/runs.py), then the latest fetch time within a run;
 2. derive: normalised text and names, stable IDs, content hashes, speaker → member;
 3. build a copy of the published database and upsert into it, counting insert / update /
    noop by content hash (fetched_at is provenance, not content: a re-crawl of unchanged
@@ -27,6 +29,7 @@ from pipeline.db import SCHEMA, register_functions
 from pipeline.identities import identities
 from pipeline.paths import db_path, staging_dir
 from pipeline.registry import find_council
+from pipeline.runs import run_seq
 
 SPEECH = (
     "STRUCT(ext_minute_id VARCHAR, seq INTEGER, speaker_raw VARCHAR, speaker_name VARCHAR, "
@@ -48,6 +51,14 @@ FETCH_COLUMNS = {
     "method": "VARCHAR", "request_body": "VARCHAR", "status": "INTEGER", "outcome": "VARCHAR",
     "reason": "VARCHAR", "archive_path": "VARCHAR", "fetched_at": "TIMESTAMPTZ",
 }
+# What a staged line must have to be loaded (the NOT NULL columns it feeds, the parts of its id).
+# A line cut short by a killed crawl reads as all NULL and fails this; so does a line of the wrong shape.
+REQUIRED = {
+    "meetings": ("council_id", "platform", "ext_council_id", "ext_schedule_id", "title", "kind", "source_url",
+                 "fetched_at"),
+    "members": ("council_id", "name", "source_url", "fetched_at"),
+    "fetch_log": ("run_id", "council_id", "spider", "url", "method", "outcome", "fetched_at"),
+}
 # Upserted tables, their keys, and which stage view feeds them. attendance and memberships
 # belong to their meeting / person and are replaced with them.
 TABLES = ("councils", "meetings", "speeches", "people", "organizations", "memberships")
@@ -67,6 +78,7 @@ class LoadReport:
     enriched: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     indexed: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)   # staged file → malformed lines left out
 
     def summary(self) -> str:
         lines = [f"{'table':<14}{'insert':>9}{'update':>9}{'noop':>9}{'delete':>9}"]
@@ -78,6 +90,7 @@ class LoadReport:
         if self.indexed:
             lines.append(f"search index ({self.indexed.get('mode', 'rebuild')}): "
                          f"{int(self.indexed.get('speeches', 0))} speeches in {self.indexed.get('seconds', 0):.1f}s")
+        lines.extend(f"skipped {n} malformed line{'s' if n > 1 else ''} in {f}" for f, n in self.skipped.items())
         lines.extend(f"not loaded: {p}" for p in self.problems)
         lines.append(f"published: {self.db}" if self.published else "no changes: nothing published")
         return "\n".join(lines)
@@ -90,26 +103,56 @@ def _ndjson(council_dirs: list[Path], name: str) -> list[str]:
 def _read_json(files: list[str], columns: dict[str, str]) -> str:
     cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
     listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-    return f"read_json({listing}, format='newline_delimited', columns={cols}, ignore_errors=true)"
+    return f"read_json({listing}, format='newline_delimited', columns={cols}, ignore_errors=true, filename=true)"
 
 
-def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path) -> None:
+def _read_staged(con: duckdb.DuckDBPyConnection, name: str, files: list[str], columns: dict[str, str],
+                 staging: Path, report: LoadReport | None) -> str:
+    """staged_<name>: the valid lines of these files with their run's sequence number (run_seq) and
+    file (staged_file). Malformed lines are counted per file in the report and left out: a later
+    load is never stopped by them, and nothing else of the file is lost."""
+    table = f"staged_{name}"
+    if not files:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM (SELECT "
+                    + ", ".join(f"NULL::{t} AS {c}" for c, t in columns.items())
+                    + ", 0::BIGINT AS run_seq, NULL::VARCHAR AS staged_file) WHERE false")
+        return table
+    con.execute("CREATE OR REPLACE TEMP TABLE staged_runs (file VARCHAR, run_seq BIGINT)")
+    con.executemany("INSERT INTO staged_runs VALUES (?, ?)", [(f, run_seq(Path(f).parent)) for f in files])
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT r.* EXCLUDE (filename), coalesce(s.run_seq, 0) AS run_seq, r.filename AS staged_file
+        FROM {_read_json(files, columns)} r LEFT JOIN staged_runs s ON s.file = r.filename
+    """)
+    invalid = " OR ".join(f"{c} IS NULL" for c in REQUIRED[name])
+    bad = con.execute(f"SELECT staged_file, count(*) FROM {table} WHERE {invalid} GROUP BY ALL ORDER BY ALL").fetchall()
+    for file, n in bad:
+        if report is not None:
+            shown = Path(file).relative_to(staging) if Path(file).is_relative_to(staging) else Path(file)
+            report.skipped[str(shown)] = n
+    if bad:
+        con.execute(f"DELETE FROM {table} WHERE {invalid}")
+    return table
+
+
+def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
+          report: LoadReport | None = None) -> None:
     """Create temp views stage_<table> holding what the staging files say now."""
     dirs = [staging / c for c in council_ids if (staging / c).is_dir()]
     meetings, members, fetches = (_ndjson(dirs, n) for n in ("meetings", "members", "fetch_log"))
     if not meetings and not members:
         raise NothingToLoad(f"no staging files for {', '.join(council_ids)} under {staging}")
 
-    empty_meetings = "SELECT * FROM (SELECT " + ", ".join(
-        f"NULL::{t} AS {c}" for c, t in MEETING_COLUMNS.items()) + ") WHERE false"
+    staged = _read_staged(con, "meetings", meetings, MEETING_COLUMNS, staging, report)
+    # The newest fetch of each sitting: the latest run in the council's run sequence, then the
+    # latest fetch within it (wall clocks only break ties inside one run, or among old runs).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE raw_meetings AS
-        SELECT *,
+        SELECT * EXCLUDE (run_seq, staged_file),
                council_id || '-' || platform || '-' || ext_council_id || '-' || ext_schedule_id AS meeting_id
-        FROM {_read_json(meetings, MEETING_COLUMNS) if meetings else empty_meetings}
-        WHERE council_id IS NOT NULL AND ext_schedule_id IS NOT NULL
+        FROM {staged}
         QUALIFY row_number() OVER (PARTITION BY council_id, platform, ext_council_id, ext_schedule_id
-                                   ORDER BY fetched_at DESC) = 1
+                                   ORDER BY run_seq DESC, fetched_at DESC, staged_file DESC) = 1
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_meetings AS
@@ -130,11 +173,8 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
         -- A page that repeats a speech: kept once (the first printed), never counted twice.
         QUALIFY row_number() OVER (PARTITION BY speech_id ORDER BY sp.seq) = 1
     """)
-    member_source = _read_json(members, MEMBER_COLUMNS) if members else (
-        "(SELECT NULL::VARCHAR AS council_id, NULL::VARCHAR AS name, NULL::VARCHAR AS kana, "
-        "NULL::VARCHAR AS faction, NULL::INTEGER AS seat, NULL::VARCHAR AS source_url, "
-        "NULL::TIMESTAMPTZ AS fetched_at WHERE false)")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_roster AS SELECT * FROM {member_source} WHERE name IS NOT NULL")
+    staged = _read_staged(con, "members", members, MEMBER_COLUMNS, staging, report)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_roster AS SELECT * EXCLUDE (run_seq, staged_file) FROM {staged}")
     # name_key runs in Python: once per distinct name, not once per row.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE name_keys AS
@@ -285,8 +325,8 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path)
             ) sn ON sn.meeting_id = s.meeting_id AND sn.name_norm = k.name_norm
         ) s
     """)
-    fetch_source = _read_json(fetches, FETCH_COLUMNS) if fetches else "(SELECT * FROM fetch_log WHERE false)"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_fetch_log AS SELECT * FROM {fetch_source}")
+    staged = _read_staged(con, "fetch_log", fetches, FETCH_COLUMNS, staging, report)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_fetch_log AS SELECT {', '.join(FETCH_COLUMNS)} FROM {staged}")
 
 
 STAGE = {"councils": "stage_councils_h", "meetings": "stage_meetings", "speeches": "stage_speeches_resolved",
@@ -419,7 +459,9 @@ def _elections(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: 
     staged, inside the load's transaction. A staged file that fails validation is reported and
     skipped: the crawl's minutes still load, and the next load tries the file again."""
     elections.ensure_schema(con)
-    sources = [None, *sorted({p.parent for c in council_ids for p in (staging / c).glob("*/elections.csv")})]
+    # Oldest run first, so a later run's figures win: run order, not clock order (pipeline/runs.py).
+    runs = {p.parent for c in council_ids for p in (staging / c).glob("*/elections.csv")}
+    sources = [None, *sorted(runs, key=lambda d: (run_seq(d), d.name))]
     totals = {"insert": 0, "update": 0, "noop": 0, "delete": 0}
     for directory in sources:
         try:
@@ -491,7 +533,7 @@ def load(council_ids: list[str], db: Path | None = None, staging: Path | None = 
 
     def work(con: duckdb.DuckDBPyConnection) -> bool:
         # Staging reads files into temp tables: inside the transaction is fine, they are private.
-        stage(con, council_ids, staging)
+        stage(con, council_ids, staging, report)
         changed = _apply(con, report)
         return _elections(con, council_ids, staging, report) or changed
 

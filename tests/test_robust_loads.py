@@ -146,3 +146,88 @@ def test_a_stale_wal_left_by_a_killed_load_with_the_same_pid_is_not_replayed(loa
     load(["demo"], db, loads["data"] / "staging")
     assert "left_by_a_killed_load" not in fingerprint(db)
     assert fingerprint(db) == fingerprint(loads["new"])
+
+
+# -- issue 14.7: a line cut short in any staging file -----------------------------------------------
+
+def _meeting(schedule: str, text: str, fetched_at: str = "2024-03-01T00:00:00+00:00") -> dict:
+    return {"council_id": "demo", "platform": "discussnet", "ext_council_id": "1", "ext_schedule_id": schedule,
+            "title": f"第{schedule}回定例会", "kind": "本会議", "date": "2024-02-22",
+            "source_url": f"http://x.invalid/{schedule}", "fetched_at": fetched_at, "attendance": [],
+            "speeches": [{"ext_minute_id": "1", "seq": 1, "speaker_raw": "○議長（佐藤篤）", "speaker_name": "佐藤篤",
+                          "speaker_role": "議長", "kind": "procedural", "text": text,
+                          "source_url": f"http://x.invalid/{schedule}#1"}]}
+
+
+def _lines(*records) -> str:
+    import json
+
+    return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
+
+
+def test_a_cut_off_line_in_any_staging_file_is_skipped_and_counted(tmp_path):
+    """Before: one cut-off fetch_log line failed every later load with
+    `NOT NULL constraint failed: fetch_log.run_id` until the file was edited by hand."""
+    import duckdb
+
+    staging = tmp_path / "staging"
+    run = staging / "demo" / "20240301T000000000000Z-discussnet-1"
+    run.mkdir(parents=True)
+    fetch = {"run_id": run.name, "council_id": "demo", "spider": "discussnet", "url": "http://x.invalid/1",
+             "method": "GET", "request_body": None, "status": 200, "outcome": "ok", "reason": None,
+             "archive_path": None, "fetched_at": "2024-03-01T00:00:00+00:00"}
+    member = {"council_id": "demo", "name": "佐藤篤", "kana": None, "faction": None, "seat": 1,
+              "source_url": "http://x.invalid/roster", "fetched_at": "2024-03-01T00:00:00+00:00"}
+    import json
+
+    cut = json.dumps(_meeting("3", "切れた"), ensure_ascii=False)[:150]
+    (run / "meetings.ndjson").write_text(_lines(_meeting("1", "一つ目"), cut, _meeting("2", "二つ目"),
+                                                '{"council_id": "demo"}'), encoding="utf-8")
+    (run / "fetch_log.ndjson").write_text(_lines(fetch, json.dumps(fetch)[:40], [1, 2], "garbage"),
+                                          encoding="utf-8")
+    (run / "members.ndjson").write_text(_lines(member, json.dumps(member, ensure_ascii=False)[:30]),
+                                        encoding="utf-8")
+    db = tmp_path / "o.duckdb"
+    report = load(["demo"], db, staging)
+    print("\n" + report.summary())
+    assert report.published
+    assert report.skipped == {f"demo/{run.name}/meetings.ndjson": 2, f"demo/{run.name}/fetch_log.ndjson": 3,
+                              f"demo/{run.name}/members.ndjson": 1}
+    assert "skipped 3 malformed lines in demo/" in report.summary()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM meetings").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM fetch_log").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM people").fetchone()[0] == 1
+    # A later load with another run beside it: not stopped by the old file, which is counted again.
+    later = staging / "demo" / "20240302T000000000000Z-discussnet-2"
+    later.mkdir()
+    (later / "meetings.ndjson").write_text(_lines(_meeting("4", "四つ目")), encoding="utf-8")
+    (later / "fetch_log.ndjson").write_text(_lines({**fetch, "run_id": later.name, "url": "http://x.invalid/4"}),
+                                            encoding="utf-8")
+    again = load(["demo"], db, staging)
+    assert again.published and again.counts["meetings"]["insert"] == 1 and again.counts["fetch_log"]["insert"] == 1
+    assert again.skipped[f"demo/{run.name}/fetch_log.ndjson"] == 3
+
+
+def test_run_order_not_wall_clocks_decides_the_newer_fetch(tmp_path):
+    """Two runs of one sitting: the second run's machine clock is an hour behind the first's.
+    The run sequence (pipeline/runs.py) says which came later."""
+    import duckdb
+
+    from pipeline.runs import new_run
+
+    staging = tmp_path / "staging"
+    _, first, one = new_run("demo", "discussnet", staging)
+    _, second, two = new_run("demo", "discussnet", staging)
+    assert two == one + 1
+    (first / "meetings.ndjson").write_text(_lines(_meeting("1", "最初の取得", "2024-03-01T12:00:00+00:00")),
+                                           encoding="utf-8")
+    (second / "meetings.ndjson").write_text(_lines(_meeting("1", "後の取得", "2024-03-01T11:00:00+00:00")),
+                                            encoding="utf-8")
+    db = tmp_path / "o.duckdb"
+    load(["demo"], db, staging)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT text FROM speeches").fetchone()[0] == "後の取得"
+    # A deleted counter never makes a new run rank below the runs already there.
+    (staging / "demo" / ".run-sequence").unlink()
+    assert new_run("demo", "discussnet", staging)[2] == two + 1
