@@ -14,13 +14,13 @@ import hashlib
 import json
 import os
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 from scrapy import signals
 
 from crawler.items import FailureItem, MeetingItem, MemberItem
 from crawler.spiders.base import request_body, utcnow
-from pipeline.paths import archive_dir, staging_dir
+from pipeline.paths import archive_dir
+from pipeline.runs import new_run
 
 
 class StagingWriter:
@@ -39,10 +39,8 @@ class StagingWriter:
     def open_spider(self):
         spider = self.spider = self.crawler.spider
         self.started = utcnow()
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        self.run_id = f"{stamp}-{spider.name}-{os.getpid()}"
-        self.dir = staging_dir() / spider.council_id / self.run_id
-        self.dir.mkdir(parents=True, exist_ok=True)
+        # The next number of the council's run sequence: loads order runs by it, not by clocks.
+        self.run_id, self.dir, self.run_seq = new_run(spider.council_id, spider.name)
 
     def _write(self, name: str, record: dict) -> None:
         if name not in self.files:

@@ -171,10 +171,13 @@ def status(council, db):
 @click.argument("platform", type=click.Choice(["voices", "dbsearch", "kensakusystem", "text"]))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--council", "council_key", required=True, help="Code or name from the registry.")
-@click.option("--source-url", help="Where the files were downloaded from (default: the files themselves).")
+@click.option("--source-url", help="Where the files were downloaded from "
+              "(default: import:sha256:<the file's digest>/<its name>).")
+@click.option("--replace", is_flag=True, help="A file whose sitting (開催日 and 会議名) an earlier import took from "
+              "different text replaces it (a corrected download). Without it such a file is refused.")
 @click.option("--load/--no-load", default=True, show_default=True)
 @click.option("--db", type=click.Path(path_type=Path), help="Database to load into.")
-def import_cmd(platform, files, council_key, source_url, load, db):
+def import_cmd(platform, files, council_key, source_url, replace, load, db):
     """Import minutes downloaded as text (one sitting per file), then load them.
 
     For councils whose robots.txt forbids crawling: VOICES and DB-Search offer 「テキスト形式」
@@ -191,12 +194,17 @@ def import_cmd(platform, files, council_key, source_url, load, db):
         council = find_council(council_key)
     except UnknownCouncil as exc:
         raise Failure(str(exc)) from exc
-    run = import_files(council, council.platform if platform == "text" else platform, list(files), source_url)
-    click.echo(f"import: {run['meetings']} sittings, {run['speeches']} speeches, {run['failures']} files failed")
+    run = import_files(council, council.platform if platform == "text" else platform, list(files), source_url,
+                       replace=replace)
+    click.echo(f"import: {run['meetings']} sittings, {run['speeches']} speeches, {run['failures']} files failed"
+               + (f", {run['duplicates']} duplicate files imported once" if run["duplicates"] else ""))
     if run["meetings"] == 0:
-        raise Failure(f"nothing imported; see data/staging/{council.code}/{run['run_id']}/fetch_log.ndjson")
+        log = f"data/staging/{council.code}/{run['run_id']}/fetch_log.ndjson"
+        raise Failure("\n".join([*run["refusals"], f"nothing imported; see {log}"]))
     if load:
         _load([council.code], db)
+    if run["refusals"]:
+        raise Failure("\n".join(run["refusals"]))
 
 
 @main.command("import-elections")
