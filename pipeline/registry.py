@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import re
+import shutil
+import socket
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import tomlkit
 
 from pipeline.paths import registry_path
 
@@ -83,20 +89,102 @@ def recognise(url: str) -> dict:
     raise UnrecognisedURL(f"{url} does not look like DiscussNet, VOICES, DB-Search, kensakusystem or the Diet API")
 
 
-def add_council(code: str, name: str, url: str, prefecture: str = "", path: Path | None = None) -> Council:
-    """Append a council to the registry file (its comments and order are kept)."""
+class RefusedURL(ValueError):
+    pass
+
+
+def _private_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names literally, in any spelling a resolver accepts (127.1, 0x7f.0.0.1,
+    2130706433, [::1]); None for a name."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if re.fullmatch(r"[0-9a-fA-Fx.]+", host) and re.search(r"\d", host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def check_public_url(url: str, what: str = "URL") -> str:
+    """http(s) to a host on the public internet, or RefusedURL. A registry entry names where the
+    crawler may go: a loopback, private, link-local (169.254.x: cloud metadata) or otherwise
+    reserved address would point it at the user's own machine or network. Names are not resolved
+    here (no network needed to edit the registry); the crawler refuses such addresses when it
+    connects. The demo and the tests run servers on 127.0.0.1: their entries are written by the
+    project, never by add-council."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise RefusedURL(f"{what} {url!r}: only http and https URLs can be registered")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        raise RefusedURL(f"{what} {url!r} names no host")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".home.arpa")):
+        raise RefusedURL(f"{what} {url!r}: {host} is a local name, not a council's public site")
+    address = _private_address(host)
+    if address is not None:
+        mapped = getattr(address, "ipv4_mapped", None) or address
+        if not mapped.is_global or mapped.is_multicast:
+            raise RefusedURL(f"{what} {url!r}: {address} is a loopback, private, link-local or reserved address, "
+                             "not a council's public site")
+    return url
+
+
+def add_council(code: str, name: str, url: str, prefecture: str = "", path: Path | None = None,
+                roster_url: str | None = None) -> Council:
+    """Append a council to the registry file (its comments and order are kept).
+
+    Written through tomlkit, so any name round-trips (quotes, newlines) and no text can add a key;
+    the new file is parsed and checked — every old entry as it was, the new one exactly as meant —
+    before it replaces the old one by rename, so a failure leaves the registry untouched."""
     path = path or registry_path()
     code = unicodedata.normalize("NFKC", code).strip()
     if not re.fullmatch(r"\d{6}|[a-z][a-z0-9_-]*", code):
         raise ValueError(f"{code!r}: a 全国地方公共団体コード has 6 digits (世田谷区 = 131121)")
-    if any(c.code == code for c in load_registry(path)):
+    if not name.strip():
+        raise ValueError("a council needs a name (the municipality, e.g. 函館市)")
+    old_text = path.read_text(encoding="utf-8")
+    before = load_registry(path)
+    if any(c.code == code for c in before):
         raise ValueError(f"{code} is already in {path}; edit the file to change it")
+    url = url.strip()
     found = recognise(url)
-    lines = ["", "[[council]]", f'code = "{code}"', f'name = "{name}"', f'prefecture = "{prefecture}"',
-             f'platform = "{found["platform"]}"', f'base_url = "{found["base_url"]}"']
+    check_public_url(url if urlsplit(url).scheme else "https://" + url, "the minutes URL")
+    check_public_url(found["base_url"], "the minutes URL")
+    entry = {"code": code, "name": name, "prefecture": prefecture, "platform": found["platform"],
+             "base_url": found["base_url"]}
     if found["tenant"]:
-        lines.append(f'tenant = "{found["tenant"]}"')
-    lines.append(f'source = "oshigiin add-council {url}"')
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+        entry["tenant"] = found["tenant"]
+    if roster_url:
+        entry["roster_url"] = check_public_url(roster_url.strip(), "roster_url")
+    entry["source"] = f"oshigiin add-council {url}"
+
+    doc = tomlkit.parse(old_text)
+    table = tomlkit.table()
+    table.trivia.indent = "\n"   # a blank line before the new [[council]], as in the file
+    for key, value in entry.items():
+        table[key] = value
+    if "council" not in doc:
+        doc["council"] = tomlkit.aot()
+    doc["council"].append(table)
+    new_text = tomlkit.dumps(doc)
+
+    # Checked before it replaces anything: the old entries unchanged, the new one exactly as meant.
+    parsed = tomllib.loads(new_text).get("council", [])
+    old_entries = tomllib.loads(old_text).get("council", [])
+    if parsed[:-1] != old_entries or parsed[-1] != entry:
+        raise ValueError(f"{path}: the new entry did not read back as written; the registry is unchanged")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(new_text)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return find_council(code, path)

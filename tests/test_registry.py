@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.registry import UnknownCouncil, add_council, find_council, load_registry, recognise
+from pipeline.registry import RefusedURL, UnknownCouncil, add_council, find_council, load_registry, recognise
 
 
 def test_every_tokyo_ward_is_registered_with_its_code():
@@ -54,3 +54,75 @@ def test_add_council_appends_and_keeps_the_file(tmp_path):
         add_council("12", "x", "https://ssp.kaigiroku.net/tenant/x/", path=path)
     with pytest.raises(ValueError, match="does not look like"):
         add_council("012033", "小樽市", "https://example.org/minutes", path=path)
+
+
+# -- issue 14.9: registry writes through a TOML library; local addresses refused ----------------------
+
+HAKODATE = "https://ssp.kaigiroku.net/tenant/hakodate/"
+
+
+def _registry(tmp_path):
+    path = tmp_path / "councils.toml"
+    path.write_text('# kept\n[[council]]\ncode = "demo"  # a comment\nname = "架空区"\nplatform = "discussnet"\n',
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ['函館"市', "函館\n市", '函館市"\ndownload_delay = 0.0\nroster_url = "http://169.254.169.254/"\n#',
+                                  "函館\\市", "函館\t市 '' \"\"\" ]]"])
+def test_any_name_round_trips_and_injects_nothing(tmp_path, name):
+    """Before: a name with `"` corrupted the file (every command then failed) and a crafted one added keys."""
+    path = _registry(tmp_path)
+    council = add_council("012025", name, HAKODATE, "北海道", path)
+    assert council.name == name
+    assert council.download_delay is None and council.roster_url is None and council.extra == {}
+    assert [c.code for c in load_registry(path)] == ["demo", "012025"]
+    assert path.read_text(encoding="utf-8").startswith('# kept\n[[council]]\ncode = "demo"  # a comment\n')
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8765/tenant/x/", "http://localhost/tenant/x/", "http://169.254.169.254/tenant/x/",
+    "http://10.0.0.5/tenant/x/", "http://192.168.1.1/voices/", "http://[::1]/tenant/x/", "http://0x7f.1/tenant/x/",
+    "http://2130706433/tenant/x/", "http://[::ffff:127.0.0.1]/tenant/x/", "http://0.0.0.0/tenant/x/",
+    "http://printer.local/voices/",
+])
+def test_local_and_private_hosts_are_refused(tmp_path, url):
+    path = _registry(tmp_path)
+    before = path.read_bytes()
+    with pytest.raises(RefusedURL):
+        add_council("012025", "函館市", url, path=path)
+    with pytest.raises(RefusedURL, match="roster_url"):
+        add_council("012025", "函館市", HAKODATE, path=path, roster_url=url.replace("/tenant/x/", "/meibo.html"))
+    assert path.read_bytes() == before
+
+
+def test_roster_url_on_a_public_host_is_kept(tmp_path):
+    path = _registry(tmp_path)
+    council = add_council("012025", "函館市", HAKODATE, path=path, roster_url="https://www.city.hakodate.hokkaido.jp/m/")
+    assert council.roster_url == "https://www.city.hakodate.hokkaido.jp/m/"
+
+
+def test_a_write_that_does_not_read_back_leaves_the_registry_untouched(tmp_path, monkeypatch):
+    import pipeline.registry as registry
+
+    path = _registry(tmp_path)
+    before = path.read_bytes()
+    monkeypatch.setattr(registry.tomlkit, "dumps", lambda doc: before.decode() + '[[council]]\ncode = "x"\n')
+    with pytest.raises(ValueError, match="did not read back"):
+        add_council("012025", "函館市", HAKODATE, path=path)
+    assert path.read_bytes() == before and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_add_council_command_refuses_a_local_host(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from oshigiin.cli import main
+
+    path = _registry(tmp_path)
+    monkeypatch.setenv("OSHIGIIN_COUNCILS", str(path))
+    run = CliRunner().invoke(main, ["add-council", "http://169.254.169.254/tenant/x/", "--code", "012025",
+                                    "--name", '函館"市'])
+    assert run.exit_code != 0 and "link-local" in run.output
+    run = CliRunner().invoke(main, ["add-council", HAKODATE, "--code", "012025", "--name", '函館"市'])
+    assert run.exit_code == 0, run.output
+    assert [c.name for c in load_registry(path)] == ["架空区", '函館"市']
