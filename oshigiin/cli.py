@@ -57,7 +57,8 @@ def councils():
 @click.option("--code", required=True, help="全国地方公共団体コード, 6 digits (世田谷区 = 131121).")
 @click.option("--name", required=True, help="The council's municipality, e.g. 世田谷区.")
 @click.option("--prefecture", default="", help="e.g. 東京都.")
-def add_council_cmd(url, code, name, prefecture):
+@click.option("--roster-url", help="The council's page listing its members (議員名簿), on a public host.")
+def add_council_cmd(url, code, name, prefecture, roster_url):
     """Recognise the minutes platform from URL and add the council to the registry.
 
     \b
@@ -67,7 +68,7 @@ def add_council_cmd(url, code, name, prefecture):
     from pipeline.registry import add_council
 
     try:
-        council = add_council(code, name, url, prefecture)
+        council = add_council(code, name, url, prefecture, roster_url=roster_url)
     except ValueError as exc:
         raise Failure(str(exc)) from exc
     click.echo(f"added {council.name} ({council.code}): {council.platform} at {council.base_url}"
