@@ -19,11 +19,14 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import data, follows, ui  # noqa: E402
-from dashboard.i18n import LANG_KEY, t  # noqa: E402
+from dashboard.i18n import LANG_KEY, sync_lang, t, toggled  # noqa: E402
 
 st.set_page_config(page_title="推し議員", page_icon=":material/how_to_vote:", layout="centered")
 
-st.sidebar.toggle(t("sidebar.english"), key=LANG_KEY)
+# ?lang=en is the language's single source of truth (a reload or a shared link keeps it); the toggle
+# writes it there and shows it.
+sync_lang()
+st.sidebar.toggle(t("sidebar.english"), key=LANG_KEY, on_change=toggled, help=t("lang.toggle_help"))
 
 # Page scripts live in views/, not pages/: a folder named pages/ beside the entry script
 # switches Streamlit to its legacy multipage mode, which runs a page without this script
@@ -61,11 +64,12 @@ names = dict(zip(councils["council_id"], councils["name"], strict=True))
 if st.session_state.get(ui.COUNCIL_KEY) not in names:
     st.session_state[ui.COUNCIL_KEY] = ui.initial_council(db, list(names), st.query_params)
 council_id = st.sidebar.selectbox(
-    t("sidebar.council"), list(names), format_func=names.__getitem__, key=ui.COUNCIL_KEY
+    t("sidebar.council"), list(names), format_func=names.__getitem__, key=ui.COUNCIL_KEY, **ui.SINGLE
 )
 if bool(councils.set_index("council_id").at[council_id, "fictional"]):
     st.sidebar.caption(t("sidebar.fictional"))
 
 st.session_state[ui.DB_KEY] = db
-follows.followed()  # keeps ?follow= in the URL of every page, so any page can be bookmarked with it
+follows.remember_browser()  # the cookie that finds this browser's follow list again
+ui.close_sidebar_on_phone(page.url_path)
 page.run()

@@ -335,6 +335,65 @@ def export_csv(db: DbFile, council_id: str, name: str, **narrowed: Any) -> bytes
         return export_bytes(cur, name, "csv", Filters(council=council_id, **narrowed), excel=True)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def export_subset(db: DbFile, council_id: str, name: str, column: str, keys: tuple[str, ...], **narrowed: Any) -> bytes:
+    """export_csv narrowed to the rows whose `column` is one of `keys`: a download that is exactly the
+    rows on the screen, whichever filters made them (the export code knows only some of them)."""
+    import csv
+    import io
+
+    text = export_csv(db, council_id, name, **narrowed).decode("utf-8-sig")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows)
+    at = header.index(column)
+    wanted = set(keys)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(r for r in rows if r[at] in wanted)
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def snapshot_zip(db: DbFile) -> bytes:
+    """The whole snapshot, as `oshigiin export --all` writes it (every dataset as Parquet with its
+    datapackage.json), zipped for one download. Built once per published file."""
+    import io
+    import tempfile
+    import zipfile
+
+    from pipeline.export import export_all
+
+    with tempfile.TemporaryDirectory(prefix="oshigiin-snapshot-") as tmp:
+        result = export_all(db.path, tmp)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:  # Parquet is compressed already
+            for path in [r.path for r in result.resources] + [result.datapackage]:
+                z.write(path, path.name)
+        return buffer.getvalue()
+
+
+@st.cache_data(**_CACHE)
+def dataset_rows(db: DbFile, council_id: str) -> dict[str, int]:
+    """Rows per dataset of a council, as its download would have them (datasets whose tables the
+    database lacks, or that need a query, are left out)."""
+    from pipeline import datapackage as dp
+    from pipeline.export import Filters, available, select
+
+    out = {}
+    with _cursor(db) as cur:
+        present = available(cur)
+        for ds in dp.DATASETS.values():
+            if ds.requires or any(tb not in present for tb in ds.tables):
+                continue
+            try:
+                sql, params = select(ds, Filters(council=council_id) if "council" in ds.filters else Filters())
+            except ValueError:
+                continue
+            out[ds.name] = cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return out
+
+
 @st.cache_data(**_CACHE)
 def load_meeting_questions(db: DbFile, meeting_id: str) -> pd.DataFrame:
     """The sitting's questions in order."""

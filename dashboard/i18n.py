@@ -64,7 +64,7 @@ JA: dict[str, str] = {
     "meetings.not_found": "会議が見つかりません: {id}",
     "meetings.speeches": "{n}件の発言",
     "meetings.no_speeches": "この会議の発言はまだありません。",
-    "meetings.focused": "共有された発言",
+    "meetings.focused": "リンクされた発言",
     "meetings.focus_missing": "リンクされた発言はこの会議にありません。",
     "meetings.source": "会議録の原文",
     "meetings.questions": "この会議の質問（{n}件）",
@@ -96,15 +96,80 @@ JA: dict[str, str] = {
     "no_faction": "（会派なし）",
     "page.member": "議員ページ",
     "page.data": "データ",
+    # -- residents (issue 13): follows per browser, quotations, language, feeds, downloads
+    "lang.toggle_help": "表示言語はURL（?lang=en）に入ります。リンクを共有しても同じ言語で開きます。",
+    "select.none": "—",
+    "select.choose": "選んでください",
+    "follow.shared": "共有されたフォローの一覧（{n}人）",
+    "follow.adopt": "この人たちをフォロー",
+    "follow.adopt_help": "あなたの一覧に追加します（今の一覧は消えません）。",
+    "follow.dropped": "見つからないID（{n}件）は無視しました。",
+    "follow.all_followed": "全員フォロー済みです。",
+    "home.add_more": "議員を探して追加する",
+    "home.share_link": "この一覧を別の端末や人に送るリンク（開いた人の一覧は置き換わらず、追加するかを選べます）:",
+    "feed.list": "フォロー中の議員の新しい質問（Atomフィード）",
+    "feed.list_make": "フィードのURLを作る",
+    "feed.what": (
+        "フィードは、フィードリーダー（Feedly、Inoreader、Thunderbird などのアプリ）に登録すると、新しい"
+        "質問が記録されるたびに知らせてくれるURLです。ブラウザで開くとXMLの文字が並ぶだけですが、それで正常です。"
+    ),
+    "q.quote": "引用（{who}、{meeting}、{date}）",
+    "q.quote_more": "全文は会議録の画面で読めます",
+    "member.basis": (
+        "この議員ページは、同じ議員の発言を全文で集めて並べることはせず、見出し・件数・グラフと短い引用（著作権法"
+        "32条）だけを示します。発言の全文は、各会議の画面（著作権法40条1項）で読めます。"
+    ),
+    "member.session": "会期",
+    "member.attendance_chart": "会議の種類別の出席",
+    "member.att.present": "出席",
+    "member.att.absent": "欠席",
+    "member.att.other": "そのほか",
+    "member.att.count": "回数",
+    "member.compare_find": "比べる議員を名前・よみで探す",
+    "member.compare_add": "比べる",
+    "member.compare_remove": "外す",
+    "member.compare_full": "比べられるのは2人までです。",
+    "member.compare_none": "該当する議員はいません。",
+    "meetings.found": "検索「{q}」で見つかった発言",
+    "meetings.back": "検索結果に戻る",
+    "meetings.shown_above": "{n}. この発言は上に表示しています。",
+    "qform.代表質問": "代表質問",
+    "qform.一般質問": "一般質問",
+    "qform.質疑": "質疑",
+    "qstyle.一括": "一括",
+    "qstyle.一問一答": "一問一答",
+    "turnout.sentence": "{date}の{name}の投票率は{turnout}",
+    "turnout.first": "でした。",
+    "turnout.no_previous": "でした（前回 {year}年の投票率は記録がありません）。",
+    "turnout.same": "で、前回（{year}年の{previous}）と同じでした。",
+    "turnout.up": "で、前回（{year}年の{previous}）から{delta}ポイント上がりました。",
+    "turnout.down": "で、前回（{year}年の{previous}）から{delta}ポイント下がりました。",
+    "turnout.avg_same": "{area}の平均（{average}）と同じでした。",
+    "turnout.avg_above": "{area}の平均（{average}）を{gap}ポイント上回りました。",
+    "turnout.avg_below": "{area}の平均（{average}）を{gap}ポイント下回りました。",
+    "turnout.secondary_note": "（二次資料による値を含みます）",
+    "turnout.date": "{y}年{m}月{d}日",
+    "turnout.year_item": "{y}年 {name}",
+    "turnout.series_average": "{area}平均",
+    "avgarea.特別区（23区）": "特別区（23区）",
+    "data.download.speeches": "発言",
+    "data.col.field": "列",
+    "data.col.type": "型",
+    "data.col.description": "説明",
+    "data.snapshot_title": "全データ",
+    "data.datasets": "データセット",
+    "data.dataset_rows": "{name}（{rows}行）",
+    "data.snapshot_button": "全データをまとめてダウンロード（ZIP: Parquet と datapackage.json）",
+    "data.snapshot_how": (
+        "全データ（{council}を含む全議会）の Parquet ファイルと、各列の説明・出典を記した datapackage.json です。"
+    ),
+    "data.legal": "利用の根拠（著作権法40条1項・32条・13条）: docs/legal.md",
     "home.empty_follows": (
         "フォローしている議員はまだいません。名前やよみで探して、☆フォローを押してください。フォローした議員"
         "の最新の質問がここに並びます。"
     ),
     "home.all_members": "議員一覧から選ぶ",
-    "home.share": (
-        "フォローの一覧はこの端末に保存され、ページのURL（?follow=…）にも入っています。ブックマークや共有にど"
-        "うぞ。"
-    ),
+    "home.share": "この一覧を共有する（一覧はこのブラウザだけに保存され、ほかの人には見えません）",
     "home.no_questions": "フォローしている議員の質問はまだ記録されていません。",
     "home.latest": "フォローしている議員の最新の質問",
     "home.since": "前回の訪問（{when}）以降に新しく取り込んだ質問: {n}件",
@@ -246,7 +311,7 @@ EN: dict[str, str] = {
     "meetings.not_found": "Meeting not found: {id}",
     "meetings.speeches": "{n} speeches",
     "meetings.no_speeches": "No speeches for this meeting yet.",
-    "meetings.focused": "Shared speech",
+    "meetings.focused": "The linked speech",
     "meetings.focus_missing": "The linked speech is not part of this meeting.",
     "meetings.source": "Original minutes",
     "meetings.questions": "Questions in this sitting ({n})",
@@ -281,12 +346,80 @@ EN: dict[str, str] = {
     "no_faction": "(no faction)",
     "page.member": "Member",
     "page.data": "Data",
+    # -- residents (issue 13): follows per browser, quotations, language, feeds, downloads
+    "lang.toggle_help": "The language is kept in the URL (?lang=en): a shared link opens in the same language.",
+    "select.none": "—",
+    "select.choose": "Choose",
+    "follow.shared": "A shared list of followed members ({n})",
+    "follow.adopt": "Follow these members",
+    "follow.adopt_help": "Adds them to your list (your list is kept).",
+    "follow.dropped": "{n} unknown id(s) ignored.",
+    "follow.all_followed": "You follow all of them.",
+    "home.add_more": "Find and add members",
+    "home.share_link": "A link to send this list to another device or person (it does not replace their list; they "
+                       "choose whether to add it):",
+    "feed.list": "New questions by the members you follow (Atom feed)",
+    "feed.list_make": "Make the feed URL",
+    "feed.what": (
+        "A feed is a URL you add to a feed reader (an app such as Feedly, Inoreader or Thunderbird): it tells "
+        "you whenever a new question is recorded. Opened in a browser it shows raw XML; that is expected."
+    ),
+    "q.quote": "Quotation ({who}, {meeting}, {date})",
+    "q.quote_more": "Read the full text in the sitting's minutes",
+    "member.basis": (
+        "This page does not collect this member's speeches in full: it shows headlines, counts, charts and "
+        "short quotations (Copyright Act art. 32). Full texts are read sitting by sitting (art. 40(1))."
+    ),
+    "member.session": "Session",
+    "member.attendance_chart": "Attendance by kind of meeting",
+    "member.att.present": "present",
+    "member.att.absent": "absent",
+    "member.att.other": "other",
+    "member.att.count": "Times",
+    "member.compare_find": "Find members to compare by name or reading",
+    "member.compare_add": "Compare",
+    "member.compare_remove": "Remove",
+    "member.compare_full": "You can compare up to 2 members.",
+    "member.compare_none": "No matching members.",
+    "meetings.found": "The speech found by the search “{q}”",
+    "meetings.back": "Back to the search results",
+    "meetings.shown_above": "{n}. This speech is shown above.",
+    "qform.代表質問": "representative question",
+    "qform.一般質問": "general question",
+    "qform.質疑": "inquiry",
+    "qstyle.一括": "all at once",
+    "qstyle.一問一答": "point by point",
+    "turnout.sentence": "Turnout in the {name} of {date} was {turnout}",
+    "turnout.first": ".",
+    "turnout.no_previous": " (no turnout recorded for the previous one, {year}).",
+    "turnout.same": ", the same as last time ({previous} in {year}).",
+    "turnout.up": ", up {delta} points from last time ({previous} in {year}).",
+    "turnout.down": ", down {delta} points from last time ({previous} in {year}).",
+    "turnout.avg_same": " It equalled the {area} average ({average}).",
+    "turnout.avg_above": " It was {gap} points above the {area} average ({average}).",
+    "turnout.avg_below": " It was {gap} points below the {area} average ({average}).",
+    "turnout.secondary_note": " (includes figures from secondary sources)",
+    "turnout.date": "{y}-{m:02d}-{d:02d}",
+    "turnout.year_item": "{y} {name}",
+    "turnout.series_average": "{area} average",
+    "avgarea.特別区（23区）": "23 special wards of Tokyo",
+    "data.download.speeches": "Speeches",
+    "data.col.field": "Column",
+    "data.col.type": "Type",
+    "data.col.description": "Description",
+    "data.snapshot_title": "Everything",
+    "data.datasets": "Datasets",
+    "data.dataset_rows": "{name} ({rows} rows)",
+    "data.snapshot_button": "Download everything (ZIP: Parquet and datapackage.json)",
+    "data.snapshot_how": "Every council's data (including {council}) as Parquet files, with datapackage.json "
+                         "describing every column and its sources.",
+    "data.legal": "Legal basis for using the minutes (Copyright Act arts. 40(1), 32, 13): docs/legal.md",
     "home.empty_follows": (
         "You don't follow anyone yet. Find members by name or reading and press Follow: their latest question"
         "s will appear here."
     ),
     "home.all_members": "Choose from all members",
-    "home.share": "Your list is saved on this device and kept in the page URL (?follow=…): bookmark or share it.",
+    "home.share": "Share this list (it is kept in this browser only; nobody else sees it)",
     "home.no_questions": "No questions recorded yet for the members you follow.",
     "home.latest": "Latest questions by the members you follow",
     "home.since": "New since your last visit ({when}): {n}",
@@ -380,10 +513,42 @@ EN: dict[str, str] = {
 }
 
 STRINGS = {"ja": JA, "en": EN}
+LANG_PARAM = "lang"
+_LANG = "ui-lang"  # the session's language: not a widget key, so a page switch never drops it
+
+
+def sync_lang() -> str:
+    """The language of this run, with the URL as the source of truth: ?lang=en (or ?lang=ja) wins;
+    without it (a menu click or st.switch_page drops query parameters) the session's language stays
+    and is written back into the URL, so reloads and shared links keep it."""
+    wanted = st.query_params.get(LANG_PARAM)
+    if wanted in STRINGS:
+        st.session_state[_LANG] = wanted
+    current = st.session_state.get(_LANG, "ja")
+    if current == "en" and wanted != "en":
+        st.query_params[LANG_PARAM] = "en"
+    elif current == "ja" and wanted is not None:
+        st.query_params.pop(LANG_PARAM, None)
+    st.session_state[LANG_KEY] = current == "en"  # the sidebar toggle shows the language in force
+    return current
+
+
+def toggled() -> None:
+    """The sidebar toggle's callback: the new language into the session and the URL."""
+    st.session_state[_LANG] = "en" if st.session_state.get(LANG_KEY) else "ja"
+    if st.session_state[_LANG] == "en":
+        st.query_params[LANG_PARAM] = "en"
+    else:
+        st.query_params.pop(LANG_PARAM, None)
 
 
 def lang() -> str:
-    return "en" if st.session_state.get(LANG_KEY) else "ja"
+    return st.session_state.get(_LANG, "ja")
+
+
+def lang_params() -> dict[str, str]:
+    """Query parameters a link must carry to open in the current language."""
+    return {LANG_PARAM: "en"} if lang() == "en" else {}
 
 
 def t(key: str, **fmt: Any) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import label, t
+from dashboard.i18n import label, lang_params, t
 from pipeline.annotations import label as annotation_label
 
 DB_KEY = "db"
@@ -82,6 +82,54 @@ def kind_badge(kind: str) -> str:
     return f":{_KIND_COLOUR.get(kind, 'gray')}-badge[{md_escape(label('kind', kind))}]"
 
 
+def page_link(page: str, *, query_params: dict | None = None, **kwargs: Any) -> None:
+    """st.page_link that keeps the language: the link opens in English when the page is in English,
+    also in a new tab or when copied."""
+    st.page_link(page, query_params={**(query_params or {}), **lang_params()}, **kwargs)
+
+
+def switch_page(page: str, query_params: dict | None = None) -> None:
+    st.switch_page(page, query_params={**(query_params or {}), **lang_params()})
+
+
+def browser_script(js: str) -> None:
+    """Run our own JavaScript in the page (never text from the database: only constants and values we
+    made, passed through json.dumps). st.html with JavaScript is not iframed, so it can reach the
+    page's cookies and the sidebar; a script-only body takes no room."""
+    st.html(f"<script>{js}</script>", unsafe_allow_javascript=True)
+
+
+_PAGE_KEY = "shown-page"
+_PHONE_PX = 768  # below this width Streamlit draws the sidebar over the page
+
+
+def close_sidebar_on_phone(url_path: str) -> None:
+    """After a page is chosen in the menu, fold the sidebar away on a phone: there it covers the page
+    just opened. Streamlit leaves it open, so our own few lines of script close it once per change."""
+    previous = st.session_state.get(_PAGE_KEY)
+    st.session_state[_PAGE_KEY] = url_path
+    if previous is None or previous == url_path:
+        return
+    st.session_state["shown-page-changes"] = changes = st.session_state.get("shown-page-changes", 0) + 1
+    # `changes` (a number we count) makes each script new, so it runs again on the next page change.
+    browser_script(f"""/* {changes} */ (() => {{
+        if (window.innerWidth >= {_PHONE_PX}) return;
+        const bar = document.querySelector('[data-testid="stSidebar"]');
+        if (!bar || bar.getAttribute('aria-expanded') === 'false') return;
+        const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+            || document.querySelector('[data-testid="stSidebarCollapseButton"]');
+        if (close) close.click();
+    }})();""")
+
+
+# Keyword arguments for st.multiselect / st.selectbox that keep Streamlit's own English strings out of
+# the page: no "Select all" entry, and no typing filter where the options are few (an empty filter
+# reads "No results", a string Streamlit does not let us translate). Placeholders are passed by
+# every caller in the UI language. Finding a member by name or reading uses a text box instead.
+MULTI: dict[str, Any] = {"filter_mode": None, "select_all": False}
+SINGLE: dict[str, Any] = {"filter_mode": None}
+
+
 def current() -> tuple[data.DbFile, str]:
     """The database version and council chosen by app.py for this run."""
     return st.session_state[DB_KEY], st.session_state[COUNCIL_KEY]
@@ -129,18 +177,41 @@ def _pieces(text: str, notes: Any) -> list[tuple[str, bool]]:
     return out
 
 
-def speech_text(text: str, notes: Any) -> None:
+def speech_text(text: str, notes: Any, terms: list[str] | None = None) -> None:
     """A speech's words, with its stage directions and times in place, read as what they are:
-    notes of the minutes (grey), not words spoken."""
+    notes of the minutes (grey), not words spoken. `terms` (a search's) are marked where they occur."""
     for piece, is_annotation in _pieces(text, notes):
         if is_annotation:
             st.caption(md_escape(piece))
         elif piece.strip():
-            st.markdown(md_escape(piece))
+            st.markdown(highlighted(piece, terms) if terms else md_escape(piece))
+
+
+def highlighted(text: str, terms: list[str]) -> str:
+    """The whole text as Markdown with every occurrence of the terms marked (matched on the normalised
+    text, as search matches, and shown in the published characters)."""
+    from pipeline.normalize import normalize_text
+    from pipeline.search import snippet_segments
+
+    # A window as wide as the text: every match, nothing cut (runs of blanks are shown as one).
+    return segments_md(snippet_segments(text, normalize_text(text), terms, before=len(text) + 1,
+                                        width=4 * len(text) + 1))
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The positive words of a search query, as the search engine reads them."""
+    if not query or not query.strip():
+        return []
+    try:
+        from pipeline.search import parse_query
+
+        return [x for x in parse_query(query).terms if x]
+    except Exception:  # noqa: BLE001 - a query the parser refuses still shows the speech, unmarked
+        return []
 
 
 def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str = "speech",
-                mark: dict | None = None) -> None:
+                mark: dict | None = None, terms: list[str] | None = None) -> None:
     """One speech: seq, speaker, kind, the question it belongs to, the full text and a link to the
     published page."""
     with st.container(border=True, key=f"{key_prefix}-{row['speech_id']}"):
@@ -150,7 +221,7 @@ def speech_card(row: pd.Series | dict, *, focused: bool = False, key_prefix: str
         if mark:
             st.caption(md_escape(t("speech.in_question", n=mark["ordinal"], who=mark["questioner"] or "",
                                    role=t(_ROLE_LABEL.get(mark["role"], "q.asked")))))
-        speech_text(row["text"], row.get("annotations"))
+        speech_text(row["text"], row.get("annotations"), terms)
         if safe_url(row["source_url"]):
             st.caption(md_link(t("speech.source"), row["source_url"]))
 
@@ -183,8 +254,26 @@ def topic_name(topic_id: Any) -> str:
 _ROLE_LABEL = {"question": "q.asked", "requestion": "q.reasked", "answer": "q.answer", "reanswer": "q.reanswer"}
 
 
-def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new: bool = False) -> None:
-    """A question: who asked, when, where, its topics and items; the exchange on demand."""
+QUOTE_CHARS = 120  # a short quotation (著作権法32条): the rest is read in the sitting (docs/legal.md)
+
+
+def quotation(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The start of a speech, at most `limit` characters, cut at a sentence end when one is near."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    end = max(cut.rfind("。"), cut.rfind("？"))
+    return (cut[: end + 1] if end >= limit // 2 else cut) + "…"
+
+
+def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new: bool = False,
+                  quote_only: bool = False) -> None:
+    """A question: who asked, when, where, its topics and items; the exchange on demand.
+
+    quote_only (pages narrowed to one speaker or to a resident's own list of speakers): instead of the
+    full exchange, a short quotation of the question marked as such with its speaker, sitting, date and
+    a link to the whole sitting, where the full text is read (著作権法32条 and 40条1項, docs/legal.md)."""
     with st.container(border=True, key=f"question-{q['question_id']}"):
         head = [fmt_date(q["date"]), label("mkind", q["meeting_kind"]), q["committee"] or q["session"]]
         badge = f":red-badge[{md_escape(t('home.new'))}] " if new else ""
@@ -194,23 +283,40 @@ def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new
         st.markdown((f"**{md_escape(who)}** · " if show_questioner else "") + f"**{title}**")
         topics = list(q["topics"]) if q["topics"] is not None else []
         tags = " ".join(f":blue-badge[{md_escape(topic_name(x))}]" for x in topics)
-        form = " ".join(md_escape(x) for x in (q["form"], q["style"]) if not is_missing(x))
+        form = " ".join(md_escape(label(prefix, x)) for prefix, x in (("qform", q["form"]), ("qstyle", q["style"]))
+                        if not is_missing(x))
         st.markdown(f"{tags} {form}".strip() or " ")
         answerers = json.loads(q["answerers"]) if q["answerers"] else []
         if answerers:
             st.caption(md_escape(t("q.answered_by", who="、".join(answerers))))
-        with st.expander(t("q.read")):
-            for sp in data.load_question_speeches(db, q["question_id"]).to_dict("records"):
-                who = speaker(sp["speaker_role"], sp["speaker_name"], sp["speaker_raw"])
-                colour = "green" if "answer" in sp["role"] else "blue"
-                role = md_escape(t(_ROLE_LABEL.get(sp["role"], "q.asked")))
-                st.markdown(f":{colour}-badge[{role}] {md_escape(who)}")
-                speech_text(sp["text"], sp["annotations"])
+        if quote_only:
+            _quote(db, q)
+        else:
+            with st.expander(t("q.read")):
+                for sp in data.load_question_speeches(db, q["question_id"]).to_dict("records"):
+                    who = speaker(sp["speaker_role"], sp["speaker_name"], sp["speaker_raw"])
+                    colour = "green" if "answer" in sp["role"] else "blue"
+                    role = md_escape(t(_ROLE_LABEL.get(sp["role"], "q.asked")))
+                    st.markdown(f":{colour}-badge[{role}] {md_escape(who)}")
+                    speech_text(sp["text"], sp["annotations"])
         with st.container(horizontal=True):
-            st.page_link("views/meetings.py", label=t("q.in_meeting"), icon=":material/article:",
-                         query_params={"meeting": q["meeting_id"], "speech": q["first_speech_id"]})
+            page_link("views/meetings.py", label=t("q.in_meeting"), icon=":material/article:",
+                      query_params={"meeting": q["meeting_id"], "speech": q["first_speech_id"]})
             if safe_url(q["source_url"]):
                 st.markdown(md_link(t("q.original"), q["source_url"]))
+
+
+def _quote(db: data.DbFile, q: dict) -> None:
+    """The question's opening words as a marked quotation with its source (speaker, sitting, date)."""
+    speeches = data.load_question_speeches(db, q["question_id"])
+    asked = speeches[speeches["role"] == "question"]
+    if asked.empty:
+        return
+    first = asked.iloc[0]
+    who = speaker(first["speaker_role"], first["speaker_name"], first["speaker_raw"])
+    st.markdown("> " + md_escape("「" + quotation(first["text"]) + "」"))
+    st.caption(md_escape(t("q.quote", who=who, meeting=q["meeting_title"], date=fmt_date(q["date"])))
+               + " · " + md_escape(t("q.quote_more")))
 
 
 STATIC = Path(__file__).resolve().parent / "static"  # → data/feeds, served at /app/static/
@@ -225,6 +331,38 @@ def feed_link(kind: str, key: str, label_key: str = "feed.atom") -> str | None:
         return None
     # feed_path is ASCII letters, digits, - _ / . only: safe inside a link as it is.
     return f"[{md_escape(t(label_key))}](app/static/{path})"
+
+
+def app_url() -> str:
+    """The dashboard's address as the browser reaches it (scheme, host, base path), ending in /."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - no request behind the session (AppTest)
+        url = None
+    parts = urlsplit(url if isinstance(url, str) else "")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    root = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "http://localhost:8501"
+    return f"{root}/{base + '/' if base else ''}"
+
+
+def list_feed_link(db: data.DbFile, person_ids: list[str], *, make: bool = False) -> str | None:
+    """A Markdown link to the Atom feed of a follow list. The file is written when asked (`make`) and
+    rewritten when the published database is newer than it; `oshigiin load` refreshes it too."""
+    from pipeline.feeds import feed_path, list_key, write_list_feed
+
+    path = feed_path("list", list_key(person_ids))
+    target = STATIC / path
+    stale = target.is_file() and target.stat().st_mtime_ns < db.mtime_ns
+    if make or stale:
+        write_list_feed(db.path, person_ids, STATIC, base_url=app_url() + "app/static/", dashboard_url=app_url())
+    if not target.is_file():
+        return None
+    return f"[{md_escape(t('feed.list'))}](app/static/{path})"
+
+
+def feed_caption(link: str) -> None:
+    """A feed link with what a feed is: most residents have never used a feed reader."""
+    st.caption(link + "  \n" + md_escape(t("feed.what")))
 
 
 def segments_md(segments: Any) -> str:

@@ -204,10 +204,24 @@ def test_meeting_query_param_opens_it_and_marks_the_speech(app: AppTest) -> None
     open_page(app, "meetings", meeting=MEETING_101, speech=speech)
     assert app.selectbox(key="meeting-demo").value == MEETING_101
     headers = speech_headers(app)
-    assert len(headers) == 10  # the marked speech first, then all nine in order
+    assert len(headers) == 9  # the marked speech first, then the other eight: shown once (issue 13)
     assert headers[0].startswith("▶ **5.** **髙橋健二**")
-    assert headers[5].startswith("▶ **5.**")
-    assert "**共有された発言**" in texts(app.markdown)
+    assert [int(re.search(r"\d+", h).group()) for h in headers[1:]] == [1, 2, 3, 4, 6, 7, 8, 9]
+    assert any("5\\. この発言は上に表示しています" in c for c in texts(app.caption))
+    assert "**リンクされた発言**" in texts(app.markdown)
+    assert not [p for p in app.get("page_link") if p.label == "検索結果に戻る"]
+
+
+def test_a_speech_opened_from_a_search_is_labelled_marked_and_leads_back(app: AppTest) -> None:
+    speech = f"{MEETING_101}-101005"
+    open_page(app, "meetings", meeting=MEETING_101, speech=speech, q="保育", kind="answer")
+    markdown = texts(app.markdown)
+    assert "**検索「保育」で見つかった発言**" in markdown
+    assert any(":orange-background[保育]" in m for m in markdown)  # the term marked in the speech
+    back = [p for p in app.get("page_link") if p.label == "検索結果に戻る"]
+    assert len(back) == 1 and back[0].proto.page.endswith("search")
+    assert dict(back[0].proto.query_string and [kv.split("=") for kv in back[0].proto.query_string.split("&")]
+                or []) == {"q": "%E4%BF%9D%E8%82%B2", "kind": "answer"}
 
 
 def test_unknown_meeting_param_warns(app: AppTest) -> None:
@@ -338,31 +352,61 @@ def test_my_members_starts_empty_and_helps_pick(app: AppTest, user_db: Path) -> 
     app.text_input(key="home-find").set_value("サトウ").run()
     app.button(key="follow-demo:佐藤花子").click().run()
     assert not app.exception
-    # Her question is listed, the follow is saved locally and carried in the URL.
+    # Her question is listed; the follow is saved for this browser, not put in the URL.
     assert any("待機児童対策" in h for h in _question_headlines(app))
-    assert app.query_params["follow"] == "demo:佐藤花子"
+    assert "follow" not in app.query_params
     with duckdb.connect(str(user_db), read_only=True) as con:
-        assert con.execute("SELECT person_id FROM follows").fetchall() == [("demo:佐藤花子",)]
+        assert con.execute("SELECT person_id FROM browser_follows").fetchall() == [("demo:佐藤花子",)]
+    # The finder stays (folded away) after the first follow, and finds the next one.
+    app.text_input(key="home-find").set_value("すずき").run()
+    app.button(key="follow-demo:鈴木一郎").click().run()
+    assert not app.exception
+    with duckdb.connect(str(user_db), read_only=True) as con:
+        assert {r[0] for r in con.execute("SELECT person_id FROM browser_follows").fetchall()} == {
+            "demo:佐藤花子", "demo:鈴木一郎"}
 
 
-def test_a_shared_follow_link_shows_that_list(app: AppTest) -> None:
-    app.query_params["follow"] = "demo:鈴木一郎,demo:高橋健二"
+def test_a_shared_follow_link_offers_its_members_without_replacing_mine(app: AppTest, user_db: Path) -> None:
     app.run()
+    app.text_input(key="home-find").set_value("なかむら").run()
+    app.button(key="follow-demo:中村誠").click().run()
+    app.query_params["follow"] = "demo:鈴木一郎,demo:高橋健二,<img src=x onerror=alert(1)>"
+    app.run()
+    assert not app.exception
+    shared = [p.label for p in app.get("page_link") if p.label in ("鈴木 一郎", "髙橋 健二")]
+    assert sorted(shared) == ["鈴木 一郎", "髙橋 健二"]
+    assert any("見つからないID（1件）" in c for c in texts(app.caption))  # the junk id dropped
+    headlines = [h for h in _question_headlines(app) if " · " in h]
+    assert headlines and all("中村" in h for h in headlines)  # still my list, not replaced
+    app.button(key="adopt").click().run()
     assert not app.exception
     headlines = _question_headlines(app)
     # Newest first: 鈴木 and 髙橋 asked in 子ども文教委員会 (2024-03-05) before anything older.
-    assert len(headlines) == 5
+    assert len(headlines) == 7
     assert "学校図書館" in headlines[0] or "保育" in headlines[0]
-    assert all(("鈴木" in h or "髙橋" in h) for h in headlines)
+    assert {n for h in headlines for n in ("鈴木", "髙橋", "中村") if n in h} == {"鈴木", "髙橋", "中村"}
+    assert "follow" not in app.query_params
+    with duckdb.connect(str(user_db), read_only=True) as con:
+        stored = {r[0] for r in con.execute("SELECT person_id FROM browser_follows").fetchall()}
+    assert stored == {"demo:中村誠", "demo:鈴木一郎", "demo:高橋健二"}
 
 
 def test_new_since_last_visit(app: AppTest, user_db: Path) -> None:
-    with duckdb.connect(str(user_db)) as con:
-        con.execute("CREATE TABLE visits (page VARCHAR PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL)")
-        # Between the fetch of the 2023 meetings (03:00, 04:00 UTC) and the 2024 ones (05:00, 06:00).
-        con.execute("INSERT INTO visits VALUES ('home', TIMESTAMPTZ '2024-04-01 04:30:00+00')")
-    app.query_params["follow"] = "demo:鈴木一郎"
+    from dashboard import follows
+
     app.run()
+    browser = app.session_state["browser-id"]
+    with duckdb.connect(str(user_db)) as con:
+        con.execute(follows._SCHEMA)
+        # Between the fetch of the 2023 meetings (03:00, 04:00 UTC) and the 2024 ones (05:00, 06:00).
+        con.execute("INSERT OR REPLACE INTO browser_visits VALUES (?, 'home', TIMESTAMPTZ '2024-04-01 04:30:00+00')",
+                    [browser])
+        con.execute("INSERT INTO browser_follows VALUES (?, 'demo:鈴木一郎', now())", [browser])
+    # Another visit of the same browser: a new session with its id.
+    again = AppTest.from_file(str(APP), default_timeout=30)
+    again.session_state["browser-id"] = browser
+    again.run()
+    app = again
     assert not app.exception
     assert "新しく取り込んだ質問: 1件" in " ".join(texts(app.caption))
     new = [c for c in texts(app.caption) if "新着" in c]
@@ -379,25 +423,33 @@ def test_member_page_profile_questions_answers_attendance(app: AppTest) -> None:
     headlines = _question_headlines(app)
     assert "商店街" in headlines[0] and "費用" in headlines[1]  # newest first
     markdown = " ".join(texts(app.markdown))
-    assert "商店街の皆様と協議を重ねてまいります。" in markdown  # the answer, inside the exchange
+    # One speaker's page: a marked short quotation with its source, never the compiled exchange (40条1項).
+    assert "商店街の皆様と協議を重ねてまいります。" not in markdown
+    assert "> 「商店街の振興策について伺います。」" in markdown
+    assert any(c.startswith("引用（中村誠") and "2024\\-02\\-22" in c for c in texts(app.caption))
     assert "名簿に載った2回のうち出席1回（50%）、欠席1回" in markdown  # 本会議: absent from the first
     assert any("数え方" in c for c in texts(app.caption))
-    assert len(app.get("vega_lite_chart")) == 1
+    assert len(app.get("vega_lite_chart")) == 2  # questions per 会期, attendance
 
 
 def test_follow_from_the_member_page(app: AppTest, user_db: Path) -> None:
     open_page(app, "member", member="demo:渡辺美咲")
     app.button(key="follow").click().run()
-    assert app.query_params["follow"] == "demo:渡辺美咲"
+    with duckdb.connect(str(user_db), read_only=True) as con:
+        assert con.execute("SELECT person_id FROM browser_follows").fetchall() == [("demo:渡辺美咲",)]
     app.button(key="unfollow").click().run()
     assert "follow" not in app.query_params
     with duckdb.connect(str(user_db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM follows").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM browser_follows").fetchone()[0] == 0
 
 
 def test_compare_members_side_by_side(app: AppTest) -> None:
     open_page(app, "member", member="demo:鈴木一郎")
-    app.multiselect(key="compare-demo:鈴木一郎").set_value(["demo:高橋健二", "demo:中村誠"]).run()
+    # Found by reading, in hiragana and in katakana.
+    app.text_input(key="compare-find-demo:鈴木一郎").input("たかはし").run()
+    app.button(key="cmp-add-demo:高橋健二").click().run()
+    app.text_input(key="compare-find-demo:鈴木一郎").input("ナカムラ").run()
+    app.button(key="cmp-add-demo:中村誠").click().run()
     assert not app.exception
     table = app.dataframe[-1].value
     assert table["name"].tolist() == ["鈴木 一郎", "髙橋 健二", "中村 誠"]

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+from pipeline import datapackage as dp
 
 db, council_id = ui.current()
 overview = data.load_overview(db)
@@ -47,14 +48,33 @@ st.dataframe(
 
 st.subheader(t("data.downloads"), anchor=False)
 st.caption(t("data.downloads_how"))
-with st.container(horizontal=True):
-    for name in ("members", "meetings", "questions"):
-        st.download_button(
-            t(f"data.download.{name}"), lambda name=name: data.export_csv(db, council_id, name),
-            file_name=f"oshigiin-{council_id}-{name}.csv", mime="text/csv", icon=":material/download:",
-            on_click="ignore", key=f"download-{name}")
+# Every dataset of the data package (pipeline/datapackage.py) for this council, speeches included, with the
+# package's own description of it and of each column; then the whole snapshot.
+rows = data.dataset_rows(db, council_id)
+for name, ds in dp.DATASETS.items():
+    if name not in rows:
+        continue
+    title = ds.en if lang() == "en" else ds.ja
+    with st.container(border=True, key=f"dataset-{name}"):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{ui.md_escape(t('data.dataset_rows', name=title, rows=f'{rows[name]:,}'))}**")
+            st.download_button(
+                "CSV", lambda name=name: data.export_csv(db, council_id, name),
+                file_name=f"oshigiin-{council_id}-{name}.csv", mime="text/csv", icon=":material/download:",
+                on_click="ignore", key=f"download-{name}")
+        with st.expander(f"`{name}`"):
+            st.dataframe([{"field": f.name, "type": f.type, "description": f.en if lang() == "en" else f.ja}
+                          for f in ds.fields], hide_index=True,
+                         column_config={"field": t("data.col.field"), "type": t("data.col.type"),
+                                        "description": t("data.col.description")})
+
+st.subheader(t("data.snapshot_title"), anchor=False)
+st.caption(t("data.snapshot_how", council=ui.md_escape(row["name"])))
+st.download_button(t("data.snapshot_button"), lambda: data.snapshot_zip(db), file_name="oshigiin-snapshot.zip",
+                   mime="application/zip", icon=":material/folder_zip:", on_click="ignore", key="download-snapshot")
+st.caption(t("data.snapshot"))
 
 feed = ui.feed_link("council", council_id, "data.feeds")
 if feed:
-    st.caption(feed)
-st.caption(t("data.snapshot"))
+    ui.feed_caption(feed)
+st.caption(t("data.legal"))

@@ -1,5 +1,12 @@
-"""議員ページ (?member=<person_id>): who they are, what they asked and what the answer was,
-how often the minutes list them present, and a side-by-side comparison with other members."""
+"""議員ページ (?member=<person_id>): who they are, what they asked (headlines, counts, charts and short
+quotations), how often the minutes list them present, and a side-by-side comparison with others.
+
+A page narrowed to one speaker never compiles that speaker's statements in full: 著作権法40条1項
+allows any use of political speeches except collecting one person's. Full texts are read in the
+sitting they belong to (会議), which is 40条1項 use; see docs/legal.md.
+"""
+
+import re
 
 import altair as alt
 import pandas as pd
@@ -16,7 +23,7 @@ if person is None:
     if person_id:
         st.warning(t("member.not_found", id=ui.md_escape(person_id)))
     st.info(t("member.pick"))
-    st.page_link("views/members.py", label=t("page.members"), icon=":material/groups:")
+    ui.page_link("views/members.py", label=t("page.members"), icon=":material/groups:")
     st.stop()
 
 st.title(ui.md_escape(person["name"]), anchor=False)
@@ -38,12 +45,11 @@ with st.container(horizontal=True):
         st.rerun()
     st.metric(t("member.questions"), f"{int(person['questions']):,}")
     st.metric(t("home.speeches"), f"{int(person['speeches']):,}")
-links = [ui.md_link(t("member.source"), person["source_url"])] if ui.safe_url(person["source_url"]) else []
+if ui.safe_url(person["source_url"]):
+    st.caption(ui.md_link(t("member.source"), person["source_url"]))
 feed = ui.feed_link("member", person_id)
 if feed:
-    links.append(feed)
-if links:
-    st.caption(" · ".join(links))
+    ui.feed_caption(feed)
 
 history = data.load_faction_history(db, person_id)
 if len(history) > 1 or (len(history) == 1 and not ui.is_missing(history["end_date"].iloc[0])):
@@ -54,34 +60,64 @@ if len(history) > 1 or (len(history) == 1 and not ui.is_missing(history["end_dat
                                                  "start_date": t("member.from"), "end_date": t("member.until"),
                                                  "source_url": st.column_config.LinkColumn(t("members.col.source"))})
 
+# 令和3年第4回11月定例会, 架空区議会文教委員会(令和3年第4回11月定例会) → 令和3年第4回定例会: the 会期, without the
+# committee that a committee's minutes put in front of it.
+_SESSION = re.compile(
+    r"(令和|平成|昭和)\s*(元|[0-9０-９]+)\s*年\s*(?:第\s*([0-9０-９]+)\s*回)?[^()（）]*?(定例会|臨時会)")
 
-def topic_chart(frame: pd.DataFrame, column: str | None = None) -> alt.Chart:
-    """Questions per session, coloured by topic; sessions in date order."""
-    frame = frame.assign(topic=frame["topic"].map(ui.topic_name))
+
+def session_label(session: object, first_date: object) -> str:
+    """The 会期 of a sitting: era, year, number and kind of the session; else the calendar year."""
+    found = _SESSION.search(str(session)) if not ui.is_missing(session) else None
+    if found:
+        era, year, number, kind = found.groups()
+        return f"{era}{year}年" + (f"第{number}回" if number else "") + kind
+    return str(pd.Timestamp(first_date).year) if not ui.is_missing(first_date) else t("unknown")
+
+
+def by_session(frame: pd.DataFrame) -> pd.DataFrame:
+    """Questions per 会期 and topic, in the UI language, with the sessions in date order."""
+    frame = frame.assign(session=[session_label(s, d) for s, d in zip(frame["session"], frame["first_date"],
+                                                                          strict=True)],
+                         topic=frame["topic"].map(ui.topic_name))
+    return frame.groupby([c for c in ("member", "session", "topic") if c in frame], as_index=False).agg(
+        questions=("questions", "sum"), first_date=("first_date", "min"))
+
+
+def topic_chart(frame: pd.DataFrame, rows: int) -> alt.Chart:
+    """Horizontal bars, one per 会期 (oldest at the top), coloured by topic. Labels read across, on a phone
+    too, and the chart's height follows the number of sessions: a fixed height left no room for the bars
+    once the long labels and the legend had taken theirs (issue 13)."""
     order = frame.groupby("session")["first_date"].min().sort_values().index.tolist()
+    topic, session, count = t("member.topic"), t("member.session"), t("member.questions")
+    frame = frame.rename(columns={"topic": topic, "session": session, "questions": count})
     chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("session:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelLimit=160)),
-        y=alt.Y("sum(questions):Q", title=t("member.questions"), axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("topic:N", title=t("member.topic"), legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=["session", "topic", "sum(questions)"],
+        y=alt.Y(f"{session}:N", sort=order, title=session, axis=alt.Axis(labelLimit=180)),
+        x=alt.X(f"sum({count}):Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color(f"{topic}:N", title=topic, legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=[f"{session}:N", f"{topic}:N", alt.Tooltip(f"sum({count}):Q", title=count)],
     )
-    return chart.properties(height=260)
+    return chart.properties(height=max(2, rows) * 26)
 
 
 st.subheader(t("member.over_time"), anchor=False)
-by_session = data.load_questions_by_session(db, (person_id,))
-if by_session.empty:
+st.caption(t("member.basis"))
+sessions = data.load_questions_by_session(db, (person_id,))
+if sessions.empty:
     st.info(t("member.no_questions"))
 else:
-    st.altair_chart(topic_chart(by_session), width="stretch")
+    frame = by_session(sessions)
+    st.altair_chart(topic_chart(frame, frame["session"].nunique()), width="stretch", key="chart-sessions")
 
 questions = data.load_person_questions(db, person_id)
 SHOWN = 20
 if not questions.empty:
     st.subheader(t("member.latest", n=min(SHOWN, len(questions)), total=len(questions)), anchor=False)
 for q in questions.head(SHOWN).to_dict("records"):
-    ui.question_card(db, q, show_questioner=False)
+    ui.question_card(db, q, show_questioner=False, quote_only=True)
 if not questions.empty:
+    # The questions dataset holds headlines, items, topics and who answered: facts about the questions, no
+    # speech texts (docs/legal.md).
     st.download_button(t("member.download"), lambda: data.export_csv(db, council_id, "questions", person=person_id),
                        file_name=f"oshigiin-{council_id}-questions-{len(questions)}.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore", key="member-download")
@@ -95,26 +131,69 @@ else:
         share = row["present"] / row["listed"] if row["listed"] else 0
         st.markdown(t("member.attendance_row", kind=label("mkind", row["kind"]), present=row["present"],
                       listed=row["listed"], absent=row["absent"], share=f"{share:.0%}"))
+    kind_col, status_col, count_col = t("meetings.kind"), t("member.attendance"), t("member.att.count")
+    bars = pd.DataFrame([
+        {kind_col: label("mkind", r["kind"]), status_col: t(f"member.att.{status}"), count_col: n, "order": i}
+        for r in attendance.to_dict("records")
+        for i, (status, n) in enumerate((("present", r["present"]), ("absent", r["absent"]),
+                                         ("other", r["listed"] - r["present"] - r["absent"])))
+        if n])
+    st.caption(t("member.attendance_chart"))
+    st.altair_chart(alt.Chart(bars).mark_bar().encode(
+        y=alt.Y(f"{kind_col}:N", title=None),
+        x=alt.X(f"sum({count_col}):Q", title=count_col, axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color(f"{status_col}:N", title=None, sort=[t("member.att.present"), t("member.att.absent"),
+                                                             t("member.att.other")],
+                        scale=alt.Scale(range=["#2e7d32", "#c62828", "#9e9e9e"]),
+                        legend=alt.Legend(orient="bottom")),
+        order=alt.Order("order:Q"),
+        tooltip=[f"{kind_col}:N", f"{status_col}:N", f"sum({count_col}):Q"],
+    ).properties(height=max(1, len(attendance)) * 34), width="stretch", key="chart-attendance")
 st.caption(t("member.attendance_how"))
 
+# -- compare: members found by name or reading (kanji, hiragana, katakana), as on 議員一覧 ----------------
 st.subheader(t("member.compare"), anchor=False)
-others = data.load_members(db, council_id, former=True)
-others = others[others["person_id"] != person_id]
-names = dict(zip(others["person_id"], others["name"], strict=True))
-chosen = st.multiselect(t("member.compare_with"), list(names), format_func=names.__getitem__, max_selections=2,
-                        key=f"compare-{person_id}", placeholder=t("member.compare_pick"))
+chosen_key = f"compare-{person_id}"
+chosen: list[str] = st.session_state.setdefault(chosen_key, [])
+everyone = data.load_members(db, council_id, former=True)
+names = dict(zip(everyone["person_id"], everyone["name"], strict=True))
+find = st.text_input(t("member.compare_find"), key=f"compare-find-{person_id}", live="300ms",
+                     placeholder="髙橋 / たかはし / タカハシ", help=t("members.query_help"))
+if find.strip():
+    found = data.load_members(db, council_id, former=True, query=find)
+    found = found[(found["person_id"] != person_id) & ~found["person_id"].isin(chosen)]
+    if found.empty:
+        st.caption(t("member.compare_none"))
+    for m in found.head(6).to_dict("records"):
+        with st.container(horizontal=True, vertical_alignment="center", key=f"cmp-pick-{m['person_id']}"):
+            if st.button(t("member.compare_add"), key=f"cmp-add-{m['person_id']}", disabled=len(chosen) >= 2,
+                         icon=":material/add:"):
+                st.session_state[chosen_key] = [*chosen, m["person_id"]]
+                st.rerun()
+            st.caption(ui.md_escape(" · ".join(x for x in (m["name"], m["kana"], m["faction"])
+                                               if not ui.is_missing(x))))
+    if len(chosen) >= 2:
+        st.caption(t("member.compare_full"))
+chosen = [p for p in chosen if p in names]
 if chosen:
+    with st.container(horizontal=True):
+        for pid in chosen:
+            if st.button(f"{names[pid]} ✕", key=f"cmp-remove-{pid}", help=t("member.compare_remove")):
+                st.session_state[chosen_key] = [p for p in chosen if p != pid]
+                st.rerun()
     ids = (person_id, *chosen)
-    everyone = {person_id: person["name"], **names}
+    who = {person_id: person["name"], **names}
     rows = []
     for pid in ids:
         p = data.load_person(db, pid)
         att = data.load_attendance(db, pid)
         plenary = att[att["kind"] == "本会議"]
         top = data.load_person_questions(db, pid)["topics"].map(lambda ts: ts[0] if len(ts) else None)
+        sessions_of = data.load_questions_by_session(db, (pid,))
         rows.append({
-            "name": everyone[pid], "faction": p["faction"] or t("no_faction"), "questions": int(p["questions"]),
-            "sessions": data.load_questions_by_session(db, (pid,))["session"].nunique(),
+            "name": who[pid], "faction": p["faction"] or t("no_faction"), "questions": int(p["questions"]),
+            "sessions": len({session_label(s, d) for s, d in zip(sessions_of["session"], sessions_of["first_date"],
+                                                                   strict=True)}),
             "plenary": (f"{int(plenary['present'].iloc[0])}/{int(plenary['listed'].iloc[0])}"
                         if len(plenary) else "—"),
             "topics": "、".join(ui.topic_name(x) for x in top.value_counts().head(3).index),
@@ -124,5 +203,9 @@ if chosen:
         "sessions": t("member.sessions"), "plenary": t("member.plenary_present"), "topics": t("member.top_topics")})
     chart_data = data.load_questions_by_session(db, ids)
     if not chart_data.empty:
-        chart_data = chart_data.assign(member=chart_data["person_id"].map(everyone))
-        st.altair_chart(topic_chart(chart_data).encode(row=alt.Row("member:N", title=None)), width="stretch")
+        frame = by_session(chart_data.assign(member=chart_data["person_id"].map(who)))
+        member = t("members.col.name")
+        frame = frame.rename(columns={"member": member})
+        st.altair_chart(topic_chart(frame, frame["session"].nunique()).encode(
+            row=alt.Row(f"{member}:N", title=None, sort=[who[p] for p in ids])), width="stretch",
+            key="chart-compare")

@@ -11,11 +11,11 @@ st.title(t("page.members"))
 # Keys carry the council: another council's factions are not valid choices here.
 factions = st.multiselect(
     t("members.faction"), data.load_factions(db, council_id), key=f"factions-{council_id}",
-    placeholder=t("members.all_factions"),
+    placeholder=t("members.all_factions"), **ui.MULTI,
 )
 query = st.text_input(
     t("members.query"), key=f"member-query-{council_id}", help=t("members.query_help"),
-    placeholder="髙橋 / たかはし / タカハシ",
+    placeholder="髙橋 / たかはし / タカハシ", live="300ms",
 )
 
 former = st.toggle(t("members.former"), key=f"former-{council_id}", help=t("members.former_help"))
@@ -54,10 +54,11 @@ else:
     if rows:
         # Cleared first: coming back to the list must not open the same member again.
         del st.session_state[f"member-table-{council_id}"]
-        st.switch_page("views/member.py", query_params={"member": members["person_id"].iloc[rows[0]]})
+        ui.switch_page("views/member.py", query_params={"member": members["person_id"].iloc[rows[0]]})
 
+# The download is the list on the screen: the same members, whatever the filters.
 st.download_button(
     t("members.download"),
-    lambda: data.export_csv(db, council_id, "members", faction=factions[0] if len(factions) == 1 else None),
-    file_name=f"oshigiin-{council_id}-members.csv", mime="text/csv", icon=":material/download:", on_click="ignore",
-    key="members-download")
+    lambda: data.export_subset(db, council_id, "members", "person_id", tuple(members["person_id"])),
+    file_name=f"oshigiin-{council_id}-members-{len(members)}.csv", mime="text/csv", icon=":material/download:",
+    on_click="ignore", key="members-download")
