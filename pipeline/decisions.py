@@ -302,7 +302,8 @@ def _take_up(sentence: str, floor: _Floor) -> None:
             # Title printed after the identifier up to 「を議題」: 「議案第1号 架空区一般会計予算を議題といたします」
             after = sentence.split(motion, 1)[-1]
             head = _ON_FLOOR.split(after)[0]
-            head = re.split(r"(?:、|,)?(?:委員会審査報告|及び|並びに|から)", head)[0]
+            head = re.split(r"(?:、|,)?委員会審査報告|(?:及び|並びに|から)(?=\s*(?:日程第|第\d|" + _PREFIX + "))",
+                            head)[0]
             title = re.sub(r"を$", "", head.strip(" 、・「」")).strip("「」 ") or None
             if title and MOTION.search(title):
                 title = None

@@ -97,3 +97,38 @@ def test_cli_parse_page_roll_call_prints_one_line_per_member(tmp_path):
     bad.write_bytes((VOTES / "177-0622-v001.htm").read_bytes().replace("反対票   6".encode(), "反対票   7".encode()))
     result = CliRunner().invoke(main, ["parse-page", "sangiin", "roll-call", str(bad)])
     assert result.exit_code != 0 and "totals do not agree" in result.output
+
+
+# --- the spider against a local replay of the recorded pages ------------------------------
+
+def test_spider_crawls_index_and_roll_calls_from_a_replay(data_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.recorded_site import RecordedSite, Route
+    from tests.registry import write_registry
+
+    folder = require_shared(VOTES)
+    base = "/japanese/joho1/kousei/vote/177/"
+    routes = [Route("GET", base + "vote_ind.htm", body=(folder / "177-vote_ind.htm").read_bytes()),
+              Route("GET", base + "177-0622-v001.htm", body=(folder / "177-0622-v001.htm").read_bytes())]
+    with RecordedSite(routes) as site:
+        registry = write_registry(tmp_path, code="kokkai", name="国会", platform="kokkai", base_url=site.url)
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "sangiin", "-a", "council=kokkai", "-a", f"base_url={site.url}",
+             "-a", "sessions=177", "-a", "index=japanese/joho1/kousei/vote/{session}/vote_ind.htm", "-a", "limit=2",
+             "-s", "HTTPCACHE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"],
+            cwd=Path(__file__).parents[1], env={**os.environ, "OSHIGIIN_COUNCILS": registry}, capture_output=True,
+            text=True, timeout=120)
+        log = list(site.request_log)
+    assert result.returncode == 0, result.stderr[-2000:]
+    # robots.txt, the index, then only the first two roll calls (limit=2): one recorded, one a 404
+    assert [p for _, p, _ in log] == ["/robots.txt", base + "vote_ind.htm", base + "177-0622-v001.htm",
+                                      base + "177-0622-v002.htm"]
+    staged = [json.loads(line) for p in (data_dir / "staging" / "kokkai").glob("*/rollcalls.ndjson")
+              for line in p.read_text(encoding="utf-8").splitlines()]
+    assert len(staged) == 1 and staged[0]["number"] == "177-0622-v001" and len(staged[0]["votes"]) == 242
+    failures = [json.loads(line) for p in (data_dir / "staging" / "kokkai").glob("*/fetch_log.ndjson")
+                for line in p.read_text(encoding="utf-8").splitlines()]
+    assert [f["status"] for f in failures if f["outcome"] != "ok"] == [404]

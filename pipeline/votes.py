@@ -1,0 +1,267 @@
+"""Votes in the database: decisions derived from the minutes, roll calls from staging.
+
+Runs inside a load (pipeline/load.py), on the database being built:
+
+- `derive(con, changed)`: the sittings whose speeches changed (and any an older version of
+  pipeline/decisions.py read) are read in order, their printed text restored (stage directions
+  included: 〔「異議なし」と呼ぶ者あり〕 is part of how a decision reads), and their decisions
+  replace that sitting's `vote_events` (source = minutes), `counts` and `motions`.
+- `load_roll_calls(con, council_ids, staging)`: `rollcalls.ndjson` files written by the 参議院
+  spider become vote events (source = roll call), their counts and every member's `votes`,
+  linked to a person where the normalised name is a member of that council.
+
+Faction stances are imported (pipeline/stances.py) and never derived here: a roll call says how
+each member voted, not what their faction decided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.annotations import restore
+from pipeline.decisions import extract
+
+DDL = (Path(__file__).with_name("votes_schema.sql")).read_text(encoding="utf-8")
+# Bump when pipeline/decisions.py changes what it finds: every sitting is read again.
+VERSION = "1"
+BATCH = 200
+
+_CLASSES = (
+    (re.compile(r"議員提出議案|委員会提出議案|議会提出議案|会議案|発議"), "議員提出議案"),
+    (re.compile(r"意見書"), "意見書案"),
+    (re.compile(r"決議"), "決議案"),
+    (re.compile(r"請願"), "請願"),
+    (re.compile(r"陳情"), "陳情"),
+    (re.compile(r"報告第"), "報告"),
+    (re.compile(r"承認第"), "承認"),
+    (re.compile(r"認定第"), "認定"),
+    (re.compile(r"同意第"), "同意"),
+    (re.compile(r"諮問第"), "諮問"),
+    (re.compile(r"法律案"), "法律案"),
+    (re.compile(r"議案|^議第"), "議案"),
+)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+def classify(identifier: str) -> str:
+    for pattern, name in _CLASSES:
+        if pattern.search(identifier):
+            return name
+    return "その他"
+
+
+def motion_id(council_id: str, year: int | None, identifier: str, meeting_id: str | None = None) -> str:
+    """Numbered motions are numbered per year (議案第1号 comes back every January); an unnumbered
+    agenda item (議員派遣について) is only itself within its sitting."""
+    if "第" in identifier and "号" in identifier:
+        return f"{council_id}:{year}:{identifier}"
+    return f"{meeting_id}:{identifier}"
+
+
+def _hash(*parts) -> str:
+    return hashlib.md5("|".join("" if p is None else str(p) for p in parts).encode()).hexdigest()
+
+
+def pending(con: duckdb.DuckDBPyConnection, changed: str) -> list[str]:
+    return [r[0] for r in con.execute(f"""
+        SELECT meeting_id FROM ({changed})
+        UNION
+        SELECT m.meeting_id FROM meetings m LEFT JOIN decision_runs d USING (meeting_id)
+        WHERE d.version IS DISTINCT FROM ?
+    """, [VERSION]).fetchall()]
+
+
+def _rows(meeting: pd.DataFrame) -> tuple[list[dict], list[dict], list[dict]]:
+    speeches = meeting.to_dict("records")
+    for sp in speeches:
+        notes = sp.pop("annotations")
+        sp["text"] = restore(sp["text"], list(notes)) if notes is not None and len(notes) else sp["text"]
+    by_seq = {s["seq"]: s for s in speeches}
+    first = speeches[0]
+    council, meeting_id, day = first["council_id"], first["meeting_id"], first["date"]
+    year = int(str(day)[:4]) if day else None
+    events, counts, motions = [], [], []
+    for d in extract(speeches):
+        sp = by_seq.get(d.seq, first)
+        mid = motion_id(council, year, d.motion, meeting_id)
+        vid = f"{sp['speech_id']}:{d.motion}" + (":reported" if d.reported else "")
+        body = d.body if d.reported else first["meeting_kind"] if first["meeting_kind"] != "委員会" else (
+            first["committee"] or "委員会")
+        row = {"vote_event_id": vid, "council_id": council, "motion_id": mid, "meeting_id": meeting_id,
+               "date": day, "body": body, "reported": d.reported, "grouping": d.group, "method": d.method,
+               "result": d.result, "majority": d.majority, "speech_id": sp["speech_id"], "source": "minutes",
+               "evidence": d.sentence, "source_url": sp["source_url"], "fetched_at": sp["fetched_at"]}
+        row["content_hash"] = _hash(*(row[k] for k in ("motion_id", "body", "reported", "grouping", "method",
+                                                       "result", "majority", "evidence", "source_url")),
+                                    d.yes, d.no, d.total)
+        events.append(row)
+        for option, value in (("total", d.total), ("yes", d.yes), ("no", d.no)):
+            if value is not None:
+                counts.append({"vote_event_id": vid, "option": option, "value": int(value)})
+        motions.append({"motion_id": mid, "council_id": council, "identifier": d.motion, "title": d.title,
+                        "classification": classify(d.motion), "year": year, "source_url": sp["source_url"],
+                        "fetched_at": sp["fetched_at"]})
+    return events, counts, motions
+
+
+def derive(con: duckdb.DuckDBPyConnection, changed: str) -> dict[str, int]:
+    """Re-read the decisions of the sittings `changed` names (a subquery of meeting_ids) and stale ones."""
+    ensure_schema(con)
+    ids = pending(con, changed)
+    totals = {"insert": 0, "update": 0, "noop": 0, "delete": 0}
+    for start in range(0, len(ids), BATCH):
+        for k, v in _derive_batch(con, ids[start:start + BATCH]).items():
+            totals[k] += v
+    return totals
+
+
+def _derive_batch(con: duckdb.DuckDBPyConnection, meeting_ids: list[str]) -> dict[str, int]:
+    con.execute("CREATE OR REPLACE TEMP TABLE decision_ids (meeting_id VARCHAR PRIMARY KEY)")
+    con.execute("INSERT INTO decision_ids SELECT unnest(?)", [meeting_ids])
+    speeches = con.execute("""
+        SELECT s.meeting_id, s.council_id, s.speech_id, s.seq, s.speaker_raw, s.speaker_role, s.text,
+               s.annotations, s.source_url, s.fetched_at::VARCHAR AS fetched_at, m.date::VARCHAR AS date,
+               m.kind AS meeting_kind, m.committee
+        FROM speeches s JOIN decision_ids USING (meeting_id) JOIN meetings m USING (meeting_id)
+        ORDER BY s.meeting_id, s.seq
+    """).df()
+    events, counts, motions = [], [], []
+    for _, meeting in speeches.groupby("meeting_id", sort=False):
+        e, c, m = _rows(meeting)
+        events += e
+        counts += c
+        motions += m
+    before = dict(con.execute("SELECT vote_event_id, content_hash FROM vote_events JOIN decision_ids "
+                              "USING (meeting_id) WHERE source = 'minutes'").fetchall())
+    after = {e["vote_event_id"]: e["content_hash"] for e in events}
+    report = {"insert": sum(k not in before for k in after),
+              "update": sum(k in before and before[k] != h for k, h in after.items()),
+              "noop": sum(before.get(k) == h for k, h in after.items()),
+              "delete": sum(k not in after for k in before)}
+    con.execute("DELETE FROM counts WHERE vote_event_id IN (SELECT vote_event_id FROM vote_events "
+                "JOIN decision_ids USING (meeting_id) WHERE source = 'minutes')")
+    con.execute("DELETE FROM vote_events WHERE source = 'minutes' "
+                "AND meeting_id IN (SELECT meeting_id FROM decision_ids)")
+    if events:
+        frame = pd.DataFrame(events).drop_duplicates("vote_event_id")  # noqa: F841 - read by DuckDB
+        cols = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO vote_events ({cols}) SELECT {cols} FROM frame")
+    if counts:
+        frame = pd.DataFrame(counts).drop_duplicates(["vote_event_id", "option"])  # noqa: F841
+        con.execute("INSERT INTO counts SELECT vote_event_id, option, value FROM frame")
+    if motions:
+        _upsert_motions(con, motions)
+    _drop_orphan_motions(con)
+    con.execute("DELETE FROM decision_runs WHERE meeting_id IN (SELECT meeting_id FROM decision_ids)")
+    con.execute("INSERT INTO decision_runs SELECT meeting_id, ? FROM decision_ids", [VERSION])
+    return report
+
+
+def _upsert_motions(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """A motion named in several sittings: the first title seen stays, a later one fills a gap."""
+    frame = pd.DataFrame(rows)  # noqa: F841 - read by DuckDB
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE new_motions AS
+        SELECT motion_id, any_value(council_id) AS council_id, any_value(identifier) AS identifier,
+               first(title ORDER BY title IS NULL, fetched_at) AS title, any_value(classification) AS classification,
+               any_value(year) AS year, first(source_url ORDER BY fetched_at) AS source_url,
+               min(fetched_at)::TIMESTAMPTZ AS fetched_at
+        FROM frame GROUP BY motion_id
+    """)
+    con.execute("""
+        INSERT OR REPLACE INTO motions
+        SELECT n.motion_id, n.council_id, n.identifier, coalesce(m.title, n.title), n.classification, n.year,
+               coalesce(m.source_url, n.source_url), coalesce(m.fetched_at, n.fetched_at)
+        FROM new_motions n LEFT JOIN motions m USING (motion_id)
+    """)
+
+
+def _drop_orphan_motions(con: duckdb.DuckDBPyConnection) -> None:
+    """A motion nothing refers to any more (a corrected sitting no longer names it) goes."""
+    con.execute("""DELETE FROM motions WHERE motion_id NOT IN (SELECT motion_id FROM vote_events)
+                   AND motion_id NOT IN (SELECT motion_id FROM stances)""")
+
+
+# --- roll calls -----------------------------------------------------------------------------
+
+def roll_call_files(council_ids: list[str], staging: Path) -> list[Path]:
+    return sorted(p for c in council_ids for p in (staging / c).glob("*/rollcalls.ndjson") if p.stat().st_size)
+
+
+def load_roll_calls(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path) -> dict[str, int]:
+    """Staged roll calls → vote events, counts and votes. The newest fetch of each roll call wins;
+    a line cut short by a killed crawl is skipped; a roll call whose totals disagree was never staged."""
+    ensure_schema(con)
+    latest: dict[str, dict] = {}
+    for path in roll_call_files(council_ids, staging):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            key = f"{rec['council_id']}:rollcall:{rec['number']}"
+            if key not in latest or rec["fetched_at"] > latest[key]["fetched_at"]:
+                latest[key] = rec
+    totals = {"insert": 0, "update": 0, "noop": 0, "delete": 0}
+    for vid, rec in latest.items():
+        state = _load_roll_call(con, vid, rec)
+        totals[state] += 1
+    return totals
+
+
+def _load_roll_call(con: duckdb.DuckDBPyConnection, vid: str, rec: dict) -> str:
+    council = rec["council_id"]
+    year = int(rec["date"][:4]) if rec.get("date") else None
+    identifier = re.sub(r"^日程第\d+\s*", "", rec["title"]) or rec["number"]
+    mid = f"{council}:{rec.get('session')}:{identifier}"
+    bill = rec.get("bill") or {}
+    content = _hash(rec["title"], rec.get("date"), rec.get("total"), rec.get("yes"), rec.get("no"),
+                    json.dumps(rec["votes"], ensure_ascii=False, sort_keys=True), bill.get("result"))
+    old = con.execute("SELECT content_hash FROM vote_events WHERE vote_event_id = ?", [vid]).fetchone()
+    if old and old[0] == content:
+        return "noop"
+    meeting = con.execute("""
+        SELECT meeting_id FROM meetings WHERE council_id = ? AND date = ?::DATE AND title LIKE '参議院本会議%'
+        ORDER BY number LIMIT 1""", [council, rec.get("date")]).fetchone()
+    result = bill.get("result") or ("可決" if (rec.get("yes") or 0) > (rec.get("no") or 0) else "否決")
+    con.execute("DELETE FROM votes WHERE vote_event_id = ?", [vid])
+    con.execute("DELETE FROM counts WHERE vote_event_id = ?", [vid])
+    con.execute("DELETE FROM vote_events WHERE vote_event_id = ?", [vid])
+    con.execute("INSERT OR REPLACE INTO motions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [mid, council, identifier, bill.get("title") or identifier, classify(identifier), year,
+                 bill.get("url") or rec["url"], rec["fetched_at"]])
+    con.execute("""INSERT INTO vote_events VALUES (?, ?, ?, ?, ?::DATE, '参議院本会議', false, NULL, '押しボタン', ?,
+                   NULL, NULL, 'roll call', ?, ?, ?, ?)""",
+                [vid, council, mid, meeting[0] if meeting else None, rec.get("date"), result, rec["title"],
+                 rec["url"], rec["fetched_at"], content])
+    for option in ("total", "yes", "no"):
+        if rec.get(option) is not None:
+            con.execute("INSERT INTO counts VALUES (?, ?, ?)", [vid, option, rec[option]])
+    frame = pd.DataFrame(rec["votes"])  # noqa: F841 - read by DuckDB
+    # A member of that council by normalised name (people), else a Diet speaker of that name who
+    # speaks as a member; a name that matches nobody keeps person_id NULL and its printed form.
+    con.execute("""
+        INSERT INTO votes
+        SELECT ?, f.name, f.name_norm, p.person_id, f.faction, f.vote_raw, f.vote, ?, ?::TIMESTAMPTZ
+        FROM frame f LEFT JOIN people p ON p.council_id = ? AND p.name_norm = f.name_norm
+        QUALIFY row_number() OVER (PARTITION BY f.name_norm ORDER BY p.person_id) = 1
+    """, [vid, rec["url"], rec["fetched_at"], council])
+    return "update" if old else "insert"
+
+
+def load_stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
+               counts: dict[str, dict[str, int]]) -> bool:
+    """The load's votes stage (after _apply, whose changed_sittings it reads): decisions from the
+    minutes, then staged roll calls. Returns whether anything changed."""
+    counts["vote_events"] = derive(con, "SELECT meeting_id FROM changed_sittings")
+    counts["roll_calls"] = load_roll_calls(con, council_ids, staging)
+    return any(c[k] for c in (counts["vote_events"], counts["roll_calls"]) for k in ("insert", "update", "delete"))
