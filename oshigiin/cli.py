@@ -255,6 +255,46 @@ def import_elections(files, council_key, election_type, election_date, source, s
     click.echo(f"published: {db or db_path()}" if published else "no changes: nothing published")
 
 
+@main.command("import-stances")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--council", "council_key", required=True, help="The council (code or name) the stances are about.")
+@click.option("--source-url", help="Where the stances were published (for lines without a source_url).")
+@click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")
+def import_stances(files, council_key, source_url, db):
+    """Import faction stances (各会派の態度) from CSV or Excel: date, motion, faction, stance
+    (賛成 / 反対 / 棄権 / 退席 / 欠席 / 除斥), optional title and source_url. See docs/votes.md.
+
+    Every file is checked first: one bad line rejects the whole import with the line and the
+    reason, and nothing is written. Published atomically, like a load.
+
+    \b
+    Example:
+        oshigiin import-stances taido.csv --council 大田区 --source-url https://…/taido.pdf
+    """
+    from pipeline import stances
+    from pipeline.load import publish
+    from pipeline.registry import UnknownCouncil, find_council
+
+    try:
+        council = find_council(council_key).code
+    except UnknownCouncil as exc:
+        raise Failure(str(exc)) from exc
+    reports = []
+
+    def work(con) -> bool:
+        for path in files:
+            reports.append(stances.import_file(con, path, council, source_url))
+        return any(r.counts["insert"] or r.counts["update"] or r.counts["delete"] for r in reports)
+
+    try:
+        published = publish(db, work)
+    except stances.StanceImportError as exc:
+        raise Failure(str(exc)) from exc
+    for r in reports:
+        click.echo(r.summary())
+    click.echo(f"published: {db or db_path()}" if published else "no changes: nothing published")
+
+
 @main.command()
 @click.argument("council", required=False)
 @click.option("--db", type=click.Path(path_type=Path), help="Database to read.")

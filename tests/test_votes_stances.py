@@ -1,0 +1,98 @@
+"""Faction stances imported from CSV / Excel (files written here: CONSTRUCTED transcriptions),
+validated like the elections importer, published atomically, re-imports as noops."""
+
+from __future__ import annotations
+
+import duckdb
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from oshigiin.cli import main
+
+GOOD = """date,motion,title,faction,stance,source_url
+2025-03-21,議案第１号,令和7年度架空区一般会計予算,架空自由党,賛成,https://example.org/taido.pdf
+2025-03-21,議案第1号,,区民の会,反対,
+2025-03-21,陳情第3号,保育の拡充を求める陳情,区民の会,○,
+"""
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def db(data_dir):
+    return data_dir / "o.duckdb"
+
+
+def test_import_publishes_and_reimport_is_noop(tmp_path, db):
+    path = tmp_path / "taido.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    result = run("import-stances", str(path), "--council", "demo", "--source-url", "https://example.org/p",
+                 "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "insert 3" in result.output and "published" in result.output
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT motion_id, organization_id, faction, option_raw, option, source_url FROM stances "
+                       "ORDER BY motion_id, faction").fetchall()
+    assert rows == [
+        ("demo:2025:議案第1号", "demo:faction:区民の会", "区民の会", "反対", "no", "https://example.org/p"),
+        ("demo:2025:議案第1号", "demo:faction:架空自由党", "架空自由党", "賛成", "yes", "https://example.org/taido.pdf"),
+        ("demo:2025:陳情第3号", "demo:faction:区民の会", "区民の会", "○", "yes", "https://example.org/p")]
+    assert con.execute("SELECT title, classification FROM motions WHERE identifier = '陳情第3号'").fetchone() == (
+        "保育の拡充を求める陳情", "陳情")
+    con.close()
+    again = run("import-stances", str(path), "--council", "demo", "--source-url", "https://example.org/p",
+                "--db", str(db))
+    assert "noop 3" in again.output and "nothing published" in again.output
+    # A corrected file replaces what it said before
+    path.write_text(GOOD.replace("区民の会,反対", "区民の会,棄権").replace(
+        "2025-03-21,陳情第3号,保育の拡充を求める陳情,区民の会,○,\n", ""), encoding="utf-8")
+    third = run("import-stances", str(path), "--council", "demo", "--source-url", "https://example.org/p",
+                "--db", str(db))
+    assert "update 1" in third.output and "delete 1" in third.output
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ("2025-13-01,議案第1号,,架空自由党,賛成,", "line 2: date '2025-13-01' is not YYYY-MM-DD"),
+    ("2025-03-21,予算について,,架空自由党,賛成,", "line 2: motion '予算について' is not an identifier"),
+    ("2025-03-21,議案第1号,,架空自由党,たぶん賛成,", "line 2: stance 'たぶん賛成' is not one of"),
+    ("2025-03-21,議案第1号,,,賛成,", "line 2: no faction"),
+])
+def test_a_bad_line_rejects_the_file_and_writes_nothing(tmp_path, db, bad, reason):
+    path = tmp_path / "bad.csv"
+    path.write_text("date,motion,title,faction,stance,source_url\n" + bad + "\n"
+                    + GOOD.splitlines()[1] + "\n", encoding="utf-8")
+    result = run("import-stances", str(path), "--council", "demo", "--source-url", "https://example.org/p",
+                 "--db", str(db))
+    assert result.exit_code != 0
+    assert "rejected, nothing imported" in result.output and reason in result.output
+    assert not db.exists()
+
+
+def test_contradiction_and_missing_source_are_rejected(tmp_path, db):
+    path = tmp_path / "twice.csv"
+    path.write_text(GOOD + "2025-03-21,議案第1号,,架空自由党,反対,https://example.org/2\n", encoding="utf-8")
+    result = run("import-stances", str(path), "--council", "demo", "--db", str(db))
+    assert result.exit_code != 0
+    assert "line 5: 架空自由党 on 議案第1号 is already yes at line 2" in result.output
+    assert "line 3: no source_url" in result.output and "line 4: no source_url" in result.output
+    assert not db.exists()
+
+
+def test_shift_jis_and_excel_files(tmp_path, db):
+    sjis = tmp_path / "sjis.csv"
+    sjis.write_bytes(GOOD.replace("議案第１号", "議案第2号").encode("cp932"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["日付", "議案", "会派", "態度", "出典"])
+    sheet.append(["2025-06-10", "意見書案第3号", "架空自由党", "反対", "https://example.org/x"])
+    xlsx = tmp_path / "taido.xlsx"
+    book.save(xlsx)
+    result = run("import-stances", str(sjis), str(xlsx), "--council", "demo", "--source-url",
+                 "https://example.org/p", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM stances").fetchone()[0] == 4
+    assert con.execute("SELECT option FROM stances WHERE motion_id = 'demo:2025:意見書案第3号'").fetchone() == ("no",)
