@@ -115,7 +115,8 @@ def close_sidebar_on_phone(url_path: str) -> None:
     browser_script(f"""/* {changes} */ (() => {{
         if (window.innerWidth >= {_PHONE_PX}) return;
         const bar = document.querySelector('[data-testid="stSidebar"]');
-        if (!bar || bar.getAttribute('aria-expanded') === 'false') return;
+        const box = bar && bar.getBoundingClientRect();
+        if (!box || box.width === 0 || box.right <= 0) return;  // already folded away
         const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button')
             || document.querySelector('[data-testid="stSidebarCollapseButton"]');
         if (close) close.click();
@@ -238,6 +239,21 @@ def initial_council(db: data.DbFile, options: list[str], query_params: Any) -> s
     return options[0]
 
 
+# 令和3年第4回11月定例会, 架空区議会文教委員会(令和3年第4回11月定例会) → 令和3年第4回定例会: the 会期, without the
+# committee that a committee's minutes put in front of it.
+_SESSION = re.compile(
+    r"(令和|平成|昭和)\s*(元|[0-9０-９]+)\s*年\s*(?:第\s*([0-9０-９]+)\s*回)?[^()（）]*?(定例会|臨時会)")
+
+
+def session_label(session: object, first_date: object) -> str:
+    """The 会期 of a sitting: era, year, number and kind of the session; else the calendar year."""
+    found = _SESSION.search(str(session)) if not is_missing(session) else None
+    if found:
+        era, year, number, kind = found.groups()
+        return f"{era}{year}年" + (f"第{number}回" if number else "") + kind
+    return str(pd.Timestamp(first_date).year) if not is_missing(first_date) else t("unknown")
+
+
 def topic_name(topic_id: Any) -> str:
     """A topic id from data/topics.toml in the UI language."""
     from dashboard.i18n import lang
@@ -351,10 +367,12 @@ def list_feed_link(db: data.DbFile, person_ids: list[str], *, make: bool = False
     from pipeline.feeds import feed_path, list_key, write_list_feed
 
     path = feed_path("list", list_key(person_ids))
-    target = STATIC / path
+    served = STATIC.resolve()  # dashboard/static is a link to data/feeds, which may not exist yet
+    target = served / path
     stale = target.is_file() and target.stat().st_mtime_ns < db.mtime_ns
     if make or stale:
-        write_list_feed(db.path, person_ids, STATIC, base_url=app_url() + "app/static/", dashboard_url=app_url())
+        served.mkdir(parents=True, exist_ok=True)
+        write_list_feed(db.path, person_ids, served, base_url=app_url() + "app/static/", dashboard_url=app_url())
     if not target.is_file():
         return None
     return f"[{md_escape(t('feed.list'))}](app/static/{path})"
