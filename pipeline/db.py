@@ -1,4 +1,4 @@
-"""DuckDB connections: the schema, the normalisation functions SQL calls, the fts extension."""
+"""DuckDB connections: the schema and the normalisation functions SQL calls."""
 
 from __future__ import annotations
 
@@ -41,18 +41,6 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("annotate", _annotate, ["VARCHAR"],
                         duckdb.struct_type({"text": "VARCHAR", "annotations": duckdb.list_type(note)}),
                         type="arrow", null_handling="special", side_effects=False)
-
-
-def load_fts(con: duckdb.DuckDBPyConnection) -> None:
-    """The fts extension ships in the duckdb-extension-fts wheel; never INSTALLed from the network."""
-    import duckdb_extension_fts
-
-    version = duckdb.__version__
-    path = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{version}" / "fts.duckdb_extension"
-    if not path.exists():
-        raise RuntimeError(f"fts extension for duckdb {version} not found at {path}: "
-                           "duckdb and duckdb-extension-fts versions must match")
-    con.execute(f"LOAD '{path}'")
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
