@@ -57,7 +57,8 @@ run: install
 demo: install
 	$(VENV)/bin/oshigiin demo build
 
-test: install system-deps
+# The tools venv too: tests/test_dependencies.py runs the audit against a local stand-in service.
+test: install system-deps $(TOOLS)/.installed
 	$(VENV)/bin/python -m pytest
 
 lint: install
