@@ -8,8 +8,12 @@ Values always travel as query parameters, never inside the SQL text.
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +28,14 @@ from pipeline.normalize import normalize_name, normalize_text, to_hiragana
 
 _CACHE = {"max_entries": 256, "show_spinner": False}
 _SEARCH_LOCK = threading.Lock()
+# A search is interrupted after SEARCH_BUDGET_S, and waits at most that long for the one before it
+# (searches run one at a time): no query holds another visitor's search beyond the budget. The
+# instance's memory is capped and spills to a bounded directory under data/ (a runaway join once
+# wrote 33 GB of temp files into the working directory).
+SEARCH_BUDGET_S = float(os.environ.get("OSHIGIIN_SEARCH_BUDGET", "2"))
+MEMORY_LIMIT = os.environ.get("OSHIGIIN_DASHBOARD_MEMORY", "1GB")
+MAX_TEMP = os.environ.get("OSHIGIIN_DASHBOARD_MAX_TEMP", "2GB")
+_log = logging.getLogger(__name__)
 
 
 class DbFile(NamedTuple):
@@ -50,7 +62,9 @@ def current_db(path: str | Path | None = None) -> DbFile | None:
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
     con.close()
+    shutil.rmtree(spill, ignore_errors=True)
 
 
 @st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
@@ -61,7 +75,11 @@ def _connect(path: str, ino: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     # would hand back the *old* file's data after a publish (duckdb/duckdb#15912).
     # One thread per query: on 2 shared cores the search query set measured p95 25 ms with one
     # against 38-59 ms with two (docs/search.md).
-    con = duckdb.connect(":memory:", config={"threads": 1})
+    # Its own spill directory: two instances sharing one could overwrite each other's temp files.
+    spill = paths.data_dir().absolute() / "tmp" / f"dashboard-{os.getpid()}-{ino}-{mtime_ns}"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": MEMORY_LIMIT,
+                                             "temp_directory": str(spill), "max_temp_directory_size": MAX_TEMP})
     # ATTACH takes no parameters; the path is ours (env var or default), quoted as a literal.
     literal = "'" + path.replace("'", "''") + "'"
     con.execute(f"ATTACH {literal} AS pub (READ_ONLY)")
@@ -441,9 +459,14 @@ class SearchFilters(NamedTuple):
 @st.cache_data(**_CACHE)
 def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevance", limit: int = 20) -> Any:
     """Speeches containing the query, ranked, with the exact total and hits by year and member
-    (pipeline/search.py over the index the load built)."""
-    from pipeline.search import is_indexed
+    (pipeline/search.py over the index the load built).
+
+    Raises pipeline.search.QueryError (code: too_long, too_many_terms, timeout, busy, too_heavy,
+    failed) for the page to explain; a database error never reaches the page as such."""
+    from pipeline.search import QueryError, is_indexed, parse_query
     from pipeline.search import search as run
+
+    parse_query(query)  # over the limits: refused before waiting for anything
 
     def attempt() -> Any:
         with _cursor(db) as cur:
@@ -453,18 +476,40 @@ def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevan
                        faction=filters.faction,
                        date_from=filters.date_from(), date_to=filters.date_to(),
                        meeting_kind=filters.meeting_kind, topic=filters.topic, kind=filters.kind, order=order,
-                       limit=limit)
+                       limit=limit, budget_s=SEARCH_BUDGET_S)
 
     # One search at a time per process: concurrent searches through cursors of one connection hit
     # an internal error in duckdb 1.5.5 that leaves the connection dead (tests/test_robust_concurrency).
     # The same error was seen, rarely, with one search at a time: then the search is run once more
     # on a freshly opened connection rather than failing the page.
-    with _SEARCH_LOCK:
+    started = time.monotonic()
+    if not _SEARCH_LOCK.acquire(timeout=SEARCH_BUDGET_S):
+        raise QueryError("busy", "another search is still running", seconds=f"{SEARCH_BUDGET_S:g}")
+    try:
         try:
             return attempt()
         except (duckdb.InternalException, duckdb.FatalException):
             _connect.clear()
+            if time.monotonic() - started > SEARCH_BUDGET_S:
+                raise QueryError("timeout", "the search took too long", seconds=f"{SEARCH_BUDGET_S:g}") from None
             return attempt()
+    except duckdb.OutOfMemoryException as exc:
+        _log.warning("search %r ran out of its memory or temp budget: %s", query[:200], exc)
+        raise QueryError("too_heavy", "the search needs more memory than a search may use") from None
+    except duckdb.Error as exc:  # a parser or binder error is our bug, not the visitor's: logged, not shown
+        _log.exception("search %r failed", query[:200])
+        raise QueryError("failed", f"the search failed ({type(exc).__name__})") from None
+    finally:
+        _SEARCH_LOCK.release()
+
+
+@st.cache_data(**_CACHE)
+def search_hints(db: DbFile, query: str, council_id: str) -> list:
+    """Why `query` found nothing and what to try (pipeline/search_hints.py)."""
+    from pipeline.search_hints import hints
+
+    with _cursor(db) as cur:
+        return hints(cur, query, council_id)
 
 
 @st.cache_data(**_CACHE)
@@ -476,7 +521,9 @@ def load_speech_questions(db: DbFile, speech_ids: tuple[str, ...]) -> pd.DataFra
 
 
 def export_search(db: DbFile, query: str, filters: SearchFilters) -> bytes:
-    """Every hit of a search (not just the page shown) as the CSV `oshigiin export search` writes."""
+    """Every hit of a search (not just the page shown) as the CSV `oshigiin export search` writes:
+    every filter of the page applies (tests/test_browser_search.py compares the counts)."""
     return export_csv(db, filters.council_id, "search", query=query, person=filters.person_id,
                       faction=filters.faction,
-                      date_from=filters.date_from(), date_to=filters.date_to(), topic=filters.topic)
+                      date_from=filters.date_from(), date_to=filters.date_to(), topic=filters.topic,
+                      meeting_kind=filters.meeting_kind, kind=filters.kind)

@@ -255,7 +255,31 @@ JA: dict[str, str] = {
     "search.hits": "件数",
     "search.by_member": "発言の多い議員:",
     "search.download": "結果をすべてCSVでダウンロード",
-    "search.download_scope": "ダウンロードには会議・発言の種類の絞り込みは反映されません（ほかの条件は反映されます）。",
+    # -- search under abuse and its dead ends (issue 13, items 2, 5, 6)
+    "search.year": "年",
+    "search.member_find": "議員を名前・よみで探す",
+    "search.member_find_ph": "例: とくなが",
+    "search.member_none": "「{q}」に当たる議員はいません。",
+    "search.error.too_long": "検索語が長すぎます（{n}文字）。{max}文字以内にしてください。",
+    "search.error.too_many_terms": "語が多すぎます（{n}語）。{max}語以内にしてください。",
+    "search.error.timeout": (
+        "検索が{seconds}秒以内に終わらなかったため止めました。語を足すか、期間・議員などで絞り込んでください。"
+    ),
+    "search.error.busy": "ほかの検索が混み合っています。少し待ってからもう一度お試しください。",
+    "search.error.too_heavy": "この検索は使えるメモリを超えるため止めました。語を足すか、条件で絞り込んでください。",
+    "search.error.failed": "この語では検索できませんでした。語を変えてお試しください。",
+    "search.why_none": "検索は入力した文字をそのまま含む発言を探します（読みや言い換えでは探しません）。",
+    "search.hint.only_excluded": "「-」を付けた語（{terms}）は除く語です。探す語を少なくとも一つ入れてください。",
+    "search.hint.lowercase_or": (
+        "小文字の「{typed}」は探す語として扱いました。どちらかを含む発言を探すには大文字の OR を使います。"
+    ),
+    "search.hint.reading": "「{term}」を含む発言はありません。読みなら、漢字で探してみてください。",
+    "search.hint.members": "よみが「{term}」に合う議員:",
+    "search.try": "「{q}」で探す",
+    "search.download_one_speaker": (
+        "議員で絞ったダウンロードは、発言ごとに日付・会議・質問の見出し・冒頭120字と会議録へのリンクです。一人の発言"
+        "だけを全文で集めることは著作権法40条1項が認めていないため、全文は会議録でお読みください。"
+    ),
     "search.more": "さらに表示",
 }
 
@@ -508,7 +532,33 @@ EN: dict[str, str] = {
     "search.hits": "Hits",
     "search.by_member": "Members with most hits:",
     "search.download": "Download all results (CSV)",
-    "search.download_scope": "The download ignores the meeting and speech kind filters (the others apply).",
+    "search.year": "Year",
+    "search.member_find": "Find a member by name or reading",
+    "search.member_find_ph": "e.g. とくなが",
+    "search.member_none": "No member matches “{q}”.",
+    "search.error.too_long": "The query is too long ({n} characters). Use at most {max}.",
+    "search.error.too_many_terms": "The query has too many words ({n}). Use at most {max}.",
+    "search.error.timeout": (
+        "The search was stopped after {seconds} seconds. Add a word, or narrow it by period, member or other filters."
+    ),
+    "search.error.busy": "Other searches are running. Please try again in a moment.",
+    "search.error.too_heavy": (
+        "The search was stopped: it needs more memory than a search may use. Add a word or a filter."
+    ),
+    "search.error.failed": "This query could not be searched. Please try other words.",
+    "search.why_none": "Search finds speeches containing exactly the characters typed (not readings or synonyms).",
+    "search.hint.only_excluded": "Words with “-” ({terms}) are excluded. Add at least one word to look for.",
+    "search.hint.lowercase_or": (
+        "The lower-case “{typed}” was searched as a word. To find speeches with either word, write OR in capitals."
+    ),
+    "search.hint.reading": "No speech contains “{term}”. If it is a reading, try it in kanji:",
+    "search.hint.members": "Members whose name reads “{term}”:",
+    "search.try": "Search “{q}”",
+    "search.download_one_speaker": (
+        "Downloads narrowed to one member give, per speech, the date, sitting, question headline, the first 120 "
+        "characters and a link to the minutes: Japan's Copyright Act (Art. 40(1)) does not allow compiling one "
+        "speaker's statements in full. Read the full text in the minutes."
+    ),
     "search.more": "Show more",
 }
 

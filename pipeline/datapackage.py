@@ -72,7 +72,7 @@ class Dataset:
 # -- filters ---------------------------------------------------------------------------------------------
 # Every value is a query parameter: $council, $person, $faction, $date_from, $date_to, $topic, and for a
 # search query $groups (AND of ORs) and $excluded, exactly as pipeline.search parses it.
-FILTER_NAMES = ("council", "person", "faction", "date_from", "date_to", "topic", "query")
+FILTER_NAMES = ("council", "person", "faction", "date_from", "date_to", "topic", "query", "meeting_kind", "kind")
 FILTER_HELP = {  # filter → (`oshigiin export` option, ja, en)
     "council": ("--council", "議会（自治体コード）", "council (local government code)"),
     "person": ("--member", "議員（person_id）", "member (person_id)"),
@@ -83,7 +83,13 @@ FILTER_HELP = {  # filter → (`oshigiin export` option, ja, en)
     "topic": ("--topic", "話題（data/topics.toml の id）の質問に関わるもの", "linked to a question on this topic"),
     "query": ("--query", "検索語を含む発言に関わるもの（検索と同じ構文）",
               "linked to a speech matching the search query"),
+    "meeting_kind": ("--meeting-kind", "会議の種類（本会議・委員会・その他）",
+                     "kind of sitting (本会議, 委員会, その他)"),
+    "kind": ("--kind", "発言の種類（question・answer・procedural・other）",
+             "kind of speech (question, answer, procedural, other)"),
 }
+# The search page's two other filters, for the datasets of speeches: a download equals the screen.
+SPEECH_KINDS = {"meeting_kind": "d.meeting_kind = $meeting_kind", "kind": "d.kind = $kind"}
 MATCH = ("list_bool_and(list_transform($groups::VARCHAR[][], lambda g: "
          "list_bool_or(list_transform(g, lambda t: contains(s.text_norm, t))))) "
          "AND NOT coalesce(list_bool_or(list_transform($excluded::VARCHAR[], lambda t: contains(s.text_norm, t))), "
@@ -143,8 +149,10 @@ QUESTION_ID = F("question_id", "string", "質問の ID: {meeting_id}-q{会議内
 ELECTION_ID = F("election_id", "string", "選挙の ID: {地域コード}:{選挙の種類}:{投票日}",
                 "Election ID: {area code}:{election type}:{election day}")
 DATE = F("date", "date", "会議の日付", "Date of the sitting")
-SOURCE_URL = F("source_url", "string", "出典: 取得したページの URL（会議録の原本）",
-               "Source: URL of the page fetched (the original minutes)")
+SOURCE_URL = F("source_url", "string", "出典: 取得したページの URL（会議録の原本）。`import:sha256:<16進>/<ファイル名>` は "
+               "利用者がダウンロードして取り込んだファイル（oshigiin import）で、その SHA-256 とファイル名（Web の URL ではない）",
+               "Source: URL of the page fetched (the original minutes). `import:sha256:<hex>/<file name>` marks a file a "
+               "user downloaded and imported (oshigiin import): its SHA-256 and name, not a web address")
 FETCHED_AT = F("fetched_at", "datetime", "出典ページを取得した日時（UTC）", "When the source page was fetched (UTC)")
 IMPORTED_AT = F("imported_at", "datetime", "取り込んだ日時（UTC）", "When the figure was imported (UTC)")
 STATUS = F("status", "string", "official（選挙管理委員会・区の公表値）| secondary（報道・二次資料）",
@@ -290,7 +298,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
          F("text", "string", "発言の本文", "The words spoken"),
          SOURCE_URL, FETCHED_AT),
         ("speech_id",), "date DESC, meeting_id DESC, seq, speech_id", (TO_MEETING, TO_COUNCIL, TO_MEMBER),
-        _filters(person="d.person_id", date="d.date", faction=FACTION_OF_PERSON, link="speech"),
+        _filters(person="d.person_id", date="d.date", faction=FACTION_OF_PERSON, link="speech") | SPEECH_KINDS,
         requires=("query",), tables=("speeches", "meetings", "members")),
     Dataset(
         "questions", "質問", "Questions",
@@ -485,6 +493,7 @@ class Resource:
     format: str
     rows: int
     excel: bool = False
+    spec: Dataset | None = None  # the definition written, when not DATASETS[dataset] (one speaker's excerpts)
 
     def sha256(self) -> str:
         h = hashlib.sha256()
@@ -507,8 +516,18 @@ def schema(dataset: Dataset, present: set[str]) -> dict:
     return out
 
 
+# The Excel variant (`--excel`, the dashboard's downloads) guards against formula injection; plain CSV,
+# NDJSON, JSON and Parquet hold the text exactly as published.
+EXCEL_NOTE = (
+    "Excel 用 CSV: =, +, -, @, タブ, CR で始まる文字列のセルには先頭に ' を付けています（数式として"
+    "実行されないように）。元の文字列は通常の CSV・Parquet で。 / Excel variant: text cells beginning with "
+    "=, +, -, @, TAB or CR are prefixed with ' so that Excel does not run them as formulas; plain CSV and "
+    "Parquet keep the exact text."
+)
+
+
 def resource_descriptor(r: Resource, digest: str, present: set[str]) -> dict:
-    ds = DATASETS[r.dataset]
+    ds = r.spec or DATASETS[r.dataset]
     out = {
         "name": ds.name,
         "path": r.path.name,
@@ -522,6 +541,8 @@ def resource_descriptor(r: Resource, digest: str, present: set[str]) -> dict:
         "rows": r.rows,
         "schema": schema(ds, present),
     }
+    if r.excel:
+        out["description"] = EXCEL_NOTE
     if r.format == "csv":
         out["dialect"] = {"delimiter": ",", "doubleQuote": True, "header": True, "lineTerminator": "\n"}
     return out

@@ -19,6 +19,16 @@ measures the scan, so it reaches 100% before the sort and write of an ordered ex
 bytes written so far are reported with it. Chunking by date ranges would give finer progress but
 cannot append to one Parquet file, and would re-scan the table per chunk.
 
+Narrowed to one member (Filters.person), a dataset that holds what was said gives for each speech
+its metadata, the headline of the question it belongs to, an excerpt of at most EXCERPT_CHARS
+characters and the link to the sitting, never the full texts: 著作権法40条1項 allows the use of
+political speeches except compiling one speaker's statements, and 32条 allows quotation with the
+source (docs/legal.md). Exports across speakers keep the full text.
+
+The Excel variant (excel=True) prefixes a text cell that starts with =, +, -, @, TAB or CR with
+an apostrophe, so that a spreadsheet never runs it as a formula; plain CSV, NDJSON, JSON and
+Parquet hold the text byte for byte.
+
 A search query filters with the search's own parser (pipeline.search.parse_query) and its
 semantics, exact substrings of speeches.text_norm, as a SQL condition: the hits are exactly the
 ones pipeline.search.search counts (tests/test_export.py checks it against a built index), and
@@ -35,7 +45,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -65,6 +75,8 @@ class Filters:
     date_to: date | str | None = None
     topic: str | None = None
     query: str | None = None
+    meeting_kind: str | None = None
+    kind: str | None = None
 
     def used(self) -> dict[str, object]:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
@@ -133,30 +145,84 @@ def _params(filters: Filters) -> dict[str, object]:
     return params
 
 
-def _column(f: dp.Field, fmt: str | None) -> str:
+EXCERPT_CHARS = 120
+# Narrowed to one member, the texts become a headline and an excerpt (one_speaker).
+_EXCERPT = (f"CASE WHEN length(x.flat) <= {EXCERPT_CHARS} THEN x.flat "
+            f"ELSE left(x.flat, {EXCERPT_CHARS - 1}) || '…' END")
+_HEADLINE = ("(SELECT min(q.headline) FROM question_speeches qs "
+             "JOIN questions q USING (question_id) WHERE qs.speech_id = x.speech_id)")
+_ITEM_HEADINGS = """'[{"no": "JSON", "heading": "VARCHAR"}]'"""
+HEADLINE = dp.F("headline", "string", "発言が属する質問の見出し（特徴語）。質問に属さなければ空",
+                "Headline of the question the speech belongs to; empty outside a question")
+EXCERPT = dp.F("excerpt", "string",
+               f"本文の冒頭（最大{EXCERPT_CHARS}字）。一人の議員に絞った出力は全文を含みません（著作権法40条1項）。"
+               "全文は source_url の会議録で",
+               f"The speech's first {EXCERPT_CHARS} characters at most. Narrowed to one member, an export holds no "
+               "full texts (Copyright Act Art. 40(1)); read them at source_url")
+ITEMS = dp.F("items", "array", "質問項目の番号と見出し [{no, heading}]（一人に絞った出力は本文なし）",
+             "Numbered items with their headings [{no, heading}] (no text when narrowed to one member)")
+
+
+def one_speaker(ds: dp.Dataset) -> dp.Dataset:
+    """The dataset as written when narrowed to one member: the texts become a headline and an
+    excerpt (speeches, search hits), question items keep their headings. Others are unchanged."""
+    names = ds.field_names
+    if "text" in names:
+        fields: list[dp.Field] = []
+        for f in ds.fields:
+            if f.name == "text":
+                fields += [HEADLINE, EXCERPT]
+            elif f.name != "annotations":  # offsets into the full text: nothing without it
+                fields.append(f)
+        dropped = "text, flat" + (", annotations" if "annotations" in names else "")
+        sql = (f"SELECT x.* EXCLUDE ({dropped}), {_HEADLINE} AS headline, {_EXCERPT} AS excerpt "
+               rf"FROM (SELECT *, trim(regexp_replace(text, '[\s\x{3000}]+', ' ', 'g')) AS flat FROM ({ds.sql})) AS x")
+    elif "items" in names:
+        fields = [ITEMS if f.name == "items" else f for f in ds.fields]
+        sql = f"SELECT x.* REPLACE (to_json(from_json(x.items, {_ITEM_HEADINGS})) AS items) FROM ({ds.sql}) AS x"
+    else:
+        return ds
+    return replace(ds, sql=sql, fields=tuple(fields), ja=f"{ds.ja}（一人の議員: 見出しと抜粋）",
+                   en=f"{ds.en} (one member: headlines and excerpts)")
+
+
+def spec(dataset: str | dp.Dataset, filters: Filters = Filters()) -> dp.Dataset:
+    """The definition a dataset is written with under these filters (one_speaker when narrowed to a member)."""
+    ds = _dataset(dataset) if isinstance(dataset, str) else dataset
+    return one_speaker(ds) if filters.person else ds
+
+
+# A cell a spreadsheet would read as a formula (OWASP's CSV injection list): =, +, -, @, TAB or CR first.
+_FORMULA = r"^[=+\-@\t\r]"
+
+
+def _column(f: dp.Field, fmt: str | None, excel: bool = False) -> str:
     """A field as the format writes it: datetimes as UTC ISO 8601 in text formats (whatever the
-    session's time zone), arrays and objects as JSON text in CSV; Parquet keeps native types."""
+    session's time zone), arrays and objects as JSON text in CSV; Parquet keeps native types.
+    In the Excel variant a text cell that would start a formula gets a leading apostrophe."""
     name = f'd."{f.name}"'
     if fmt in ("csv", "json", "ndjson") and f.type == "datetime":
         return f"strftime(timezone('UTC', {name}), '%Y-%m-%dT%H:%M:%SZ') AS \"{f.name}\""
     if fmt == "csv" and f.type in ("array", "object"):
         return f'to_json({name}) AS "{f.name}"'
+    if excel and f.type == "string":
+        return f"CASE WHEN regexp_matches({name}, '{_FORMULA}') THEN '''' || {name} ELSE {name} END AS \"{f.name}\""
     return f'{name} AS "{f.name}"'
 
 
 def select(dataset: str | dp.Dataset, filters: Filters = Filters(), fmt: str | None = None,
            order_by: str | None = None, limit: int | None = None,
-           per: str | None = None) -> tuple[str, dict[str, object]]:
+           per: str | None = None, excel: bool = False) -> tuple[str, dict[str, object]]:
     """The query for a dataset under filters: (SQL, parameters). Every value is a parameter.
 
     With `per` (a column), `limit` applies to each of its values: the newest questions of every
-    member in one query."""
-    ds = _dataset(dataset) if isinstance(dataset, str) else dataset
+    member in one query. Narrowed to one member, texts become excerpts (one_speaker)."""
+    ds = spec(dataset, filters)
     used = filters.used()
     dp.check_filters(ds, list(used))
     where = [ds.filters[k] for k in used]
     order = order_by or ds.order_by
-    sql = (f"SELECT {', '.join(_column(f, fmt) for f in ds.fields)} FROM ({ds.sql}) AS d"
+    sql = (f"SELECT {', '.join(_column(f, fmt, excel) for f in ds.fields)} FROM ({ds.sql}) AS d"
            + (" WHERE " + " AND ".join(f"({w})" for w in where) if where else ""))
     if limit is not None and per:  # ints: nothing to escape; columns and orders are ours, not the caller's data
         sql += f" QUALIFY row_number() OVER (PARTITION BY {per} ORDER BY {order}) <= {int(limit)}"
@@ -212,7 +278,7 @@ def write(con: duckdb.DuckDBPyConnection, dataset: str, fmt: str, out_dir: Path,
         raise ValueError(f"unknown format {fmt!r}; one of: {', '.join(dp.FORMATS)}")
     if excel and fmt != "csv":
         raise ValueError("--excel applies to CSV only")
-    sql, params = select(dataset, filters, fmt)
+    sql, params = select(dataset, filters, fmt, excel=excel)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{dataset}{dp.FORMATS[fmt][0]}"
     partial = target.with_name(f".{target.name}.partial")
@@ -225,7 +291,8 @@ def write(con: duckdb.DuckDBPyConnection, dataset: str, fmt: str, out_dir: Path,
         partial.unlink(missing_ok=True)
     if progress is not None:
         progress(dataset, 100.0, target.stat().st_size)
-    return dp.Resource(dataset, target, fmt, int(rows), excel)
+    written = spec(dataset, filters)
+    return dp.Resource(dataset, target, fmt, int(rows), excel, None if written is dp.DATASETS[dataset] else written)
 
 
 def available(con: duckdb.DuckDBPyConnection) -> set[str]:

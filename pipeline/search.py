@@ -11,7 +11,10 @@ terms is counted, one- and two-character words included. Ranking is BM25 over th
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -23,6 +26,7 @@ from pipeline.search_index import KINDS, MEETING_KINDS, VERSION, ensure_schema, 
 from pipeline.search_query import (
     DocRange,
     Query,
+    QueryError,
     SqlBuilder,
     doc_range,
     gram,
@@ -30,13 +34,13 @@ from pipeline.search_query import (
     length_norms,
     parse_query,
     posted,
+    probes,
     term_docs,
-    tiling,
     weighted,
 )
 
-__all__ = ["SearchResult", "ensure_schema", "index_bytes", "index_speeches", "is_indexed", "parse_query", "rebuild",
-           "search", "search_ids", "search_members", "snippet_segments"]
+__all__ = ["QueryError", "SearchResult", "budget", "ensure_schema", "index_bytes", "index_speeches", "is_indexed",
+           "parse_query", "rebuild", "search", "search_ids", "search_members", "snippet_segments"]
 
 EPOCH = date(1900, 1, 1)
 ORDERS = ("relevance", "recent")
@@ -52,6 +56,42 @@ class SearchResult:
     by_year: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["year", "hits"]))
     by_member: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["person_id", "name", "hits"]))
     elapsed_ms: float = 0.0
+
+
+@contextmanager
+def budget(con: duckdb.DuckDBPyConnection, seconds: float | None) -> Iterator[None]:
+    """Interrupt whatever `con` runs once `seconds` have passed; the search then raises
+    QueryError('timeout') instead of holding the connection (and the searches queued behind it).
+
+    The interrupt is repeated until the block ends: DuckDB forgets an interrupt that arrives
+    between two statements, and a search runs several."""
+    if seconds is None:
+        yield
+        return
+    done = threading.Event()
+    expired = threading.Event()
+
+    def watch() -> None:
+        if done.wait(seconds):
+            return
+        expired.set()
+        while not done.is_set():
+            con.interrupt()
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=watch, name="search-budget", daemon=True)
+    watcher.start()
+    try:
+        yield
+        if expired.is_set():
+            raise QueryError("timeout", f"the search took longer than {seconds:g} s", seconds=f"{seconds:g}")
+    except duckdb.InterruptException:
+        if not expired.is_set():
+            raise
+        raise QueryError("timeout", f"the search took longer than {seconds:g} s", seconds=f"{seconds:g}") from None
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _day(value: date | str | None) -> int | None:
@@ -113,11 +153,10 @@ def _hits_sql(sql: SqlBuilder, query: Query, stats: dict, rng: DocRange, where: 
     for i, group in enumerate(sorted(query.groups, key=lambda g: -_estimate(g, stats["df"]))):
         parts = []
         for j, term in enumerate(group):
+            if _absent(term, stats["df"]):
+                continue
             if posted(term):
-                df = stats["df"].get(gram(term), 0)
-                if df == 0:
-                    continue
-                term_idf = sql.param(idf(stats["n"], df))
+                term_idf = sql.param(idf(stats["n"], stats["df"][gram(term)]))
             else:
                 # A long term's df is only known once matched: counted by a window over its rows.
                 n = sql.param(stats["n"])
@@ -132,7 +171,7 @@ def _hits_sql(sql: SqlBuilder, query: Query, stats: dict, rng: DocRange, where: 
         groups.append(f"g{i}")
     conditions = []
     for k, term in enumerate(query.excluded):
-        if posted(term) and stats["df"].get(gram(term), 0) == 0:
+        if _absent(term, stats["df"]):
             continue
         ctes.append(f"x{k} AS ({term_docs(sql, term, rng, stats['df'])})")
         conditions.append(f"g0.doc NOT IN (SELECT doc FROM x{k})")
@@ -147,12 +186,17 @@ def _hits_sql(sql: SqlBuilder, query: Query, stats: dict, rng: DocRange, where: 
 def _estimate(group: list[str], df: dict[int, int]) -> int:
     """An upper bound of the speeches an OR group matches: a long term is no commoner than its
     rarest bigram."""
-    return sum(df.get(gram(t), 0) if posted(t) else min(df.get(g, 0) for _, g in tiling(t)) for t in group)
+    return sum(df.get(gram(t), 0) if posted(t) else min(df.get(g, 0) for _, g in probes(t)) for t in group)
+
+
+def _absent(term: str, df: dict[int, int]) -> bool:
+    """Whether the index shows the term occurs nowhere (a gram of it is in no speech)."""
+    return df.get(gram(term), 0) == 0 if posted(term) else any(df.get(g, 0) == 0 for _, g in probes(term))
 
 
 def _stats(con: duckdb.DuckDBPyConnection, query: Query) -> dict:
     terms = [t for g in query.groups for t in g] + query.excluded
-    short = sorted({gram(t) for t in terms if posted(t)} | {g for t in terms if not posted(t) for _, g in tiling(t)})
+    short = sorted({gram(t) for t in terms if posted(t)} | {g for t in terms if not posted(t) for _, g in probes(t)})
     n, meta, df = con.execute("""
         SELECT (SELECT count(*) FROM search_docs),
                (SELECT map(list(key), list(value)) FROM search_meta),
@@ -172,18 +216,26 @@ def search(con: duckdb.DuckDBPyConnection, query: str | Query, *, council_id: st
            person_id: str | None = None, faction: str | None = None, date_from: date | str | None = None,
            date_to: date | str | None = None, meeting_kind: str | list[str] | None = None,
            topic: str | None = None, kind: str | list[str] | None = None, order: str = "relevance",
-           limit: int = 20, offset: int = 0, facets: bool = True) -> SearchResult:
+           limit: int = 20, offset: int = 0, facets: bool = True, budget_s: float | None = None) -> SearchResult:
     """Speeches containing the query, ranked; exact total and (with facets) hits by year and member.
 
     order: 'relevance' (BM25; newer first among equals) or 'recent' (date, newest first).
     kind: 'question' | 'answer' | 'procedural' | 'other', or a list of them.
+    budget_s: stop after this many seconds with QueryError('timeout'). A query over the length
+    or term limits raises QueryError before anything runs (pipeline.search_query).
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
-    started = time.perf_counter()
     parsed = parse_query(query) if isinstance(query, str) else query
+    with budget(con, budget_s):
+        return _search(con, parsed, (council_id, person_id, faction, meeting_kind, topic, kind), date_from, date_to,
+                       order, limit, offset, facets)
+
+
+def _search(con: duckdb.DuckDBPyConnection, parsed: Query, filters: tuple, date_from, date_to, order: str,
+            limit: int, offset: int, facets: bool) -> SearchResult:
+    started = time.perf_counter()
     result = SearchResult(query=parsed)
-    filters = (council_id, person_id, faction, meeting_kind, topic, kind)
     plan = _plan(con, parsed, filters, date_from, date_to)
     if plan is not None:
         stats, rng, sql, ctes = plan
@@ -229,15 +281,17 @@ def _plan(con: duckdb.DuckDBPyConnection, parsed: Query, filters: tuple, date_fr
 def search_ids(con: duckdb.DuckDBPyConnection, query: str | Query, *, council_id: str | None = None,
                person_id: str | None = None, faction: str | None = None, date_from: date | str | None = None,
                date_to: date | str | None = None, meeting_kind: str | list[str] | None = None,
-               topic: str | None = None, kind: str | list[str] | None = None) -> list[str]:
+               topic: str | None = None, kind: str | list[str] | None = None,
+               budget_s: float | None = None) -> list[str]:
     """The speech_id of every speech search() counts, unranked: for exports and recall checks."""
     parsed = parse_query(query) if isinstance(query, str) else query
-    plan = _plan(con, parsed, (council_id, person_id, faction, meeting_kind, topic, kind), date_from, date_to)
-    if plan is None:
-        return []
-    _, _, sql, ctes = plan
-    return [r[0] for r in con.execute(f"{ctes} SELECT d.speech_id FROM hits JOIN search_docs d USING (doc)",
-                                      sql.params).fetchall()]
+    with budget(con, budget_s):
+        plan = _plan(con, parsed, (council_id, person_id, faction, meeting_kind, topic, kind), date_from, date_to)
+        if plan is None:
+            return []
+        _, _, sql, ctes = plan
+        return [r[0] for r in con.execute(f"{ctes} SELECT d.speech_id FROM hits JOIN search_docs d USING (doc)",
+                                          sql.params).fetchall()]
 
 
 def _facets(con: duckdb.DuckDBPyConnection, query: Query, stats: dict, rng: DocRange,

@@ -4,6 +4,10 @@ Syntax (docs/search.md): words separated by spaces must all occur (AND); `OR` (o
 two words accepts either; `-word` excludes; "a phrase", “a phrase” or 「a phrase」 is one term
 that may hold spaces or operator characters. Every term is folded with normalize_text, exactly
 as speeches.text_norm is, and matches as a substring: 保 finds 保育, 德永 finds 徳永.
+
+A query is at most MAX_QUERY_CHARS characters and MAX_TERMS terms (QueryError otherwise), and
+whatever its length a term costs a bounded number of joins: at most JOINED_TILES bigram
+position lists, then the candidates are verified against the text (term_docs).
 """
 
 from __future__ import annotations
@@ -15,6 +19,21 @@ from dataclasses import dataclass, field
 
 from pipeline.normalize import normalize_text
 from pipeline.search_index import GRAM_BITS, K1, KINDS, LQ_SCALE, MEETING_KINDS, B
+
+# Limits that keep one query from occupying the server (issue 13): long enough for a pasted
+# paragraph of minutes, short enough that parsing and planning stay instant.
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 16
+
+
+class QueryError(ValueError):
+    """A query the engine will not run, with a code the dashboard translates (search.error.<code>)."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
 
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\S+))')
 _OR = {"OR", "|"}
@@ -39,7 +58,12 @@ class Query:
 
 
 def parse_query(q: str) -> Query:
-    """'保育 OR 幼稚園 -民営化 "待機 児童"' → groups [[保育, 幼稚園], [待機 児童]], excluded [民営化]."""
+    """'保育 OR 幼稚園 -民営化 "待機 児童"' → groups [[保育, 幼稚園], [待機 児童]], excluded [民営化].
+
+    Raises QueryError for a query over MAX_QUERY_CHARS characters or MAX_TERMS terms."""
+    if len(q or "") > MAX_QUERY_CHARS:
+        raise QueryError("too_long", f"the query has {len(q):,} characters; at most {MAX_QUERY_CHARS} are searched",
+                         n=len(q), max=MAX_QUERY_CHARS)
     query = Query()
     pending_or = False
     # NFKC before tokenising so that full-width quotes, minus signs, spaces and ＯＲ act as
@@ -68,6 +92,10 @@ def parse_query(q: str) -> Query:
         else:
             query.groups.append([term])
         pending_or = False
+    terms = sum(len(g) for g in query.groups) + len(query.excluded)
+    if terms > MAX_TERMS:
+        raise QueryError("too_many_terms", f"the query has {terms} terms; at most {MAX_TERMS} are searched",
+                         n=terms, max=MAX_TERMS)
     return query
 
 
@@ -98,6 +126,49 @@ def tiling(term: str) -> list[tuple[int, int]]:
     if offsets[-1] != len(term) - 2:
         offsets.append(len(term) - 2)
     return [(o, bigram(term[o], term[o + 1])) for o in offsets]
+
+
+# A term whose tiling has more bigrams than this is not joined whole: JOINED_TILES of its rarest
+# bigrams, spread over its length, find candidates, and the text confirms them. Joining all of
+# them made a 200-character term a 100-way join (30 s at 100,000 speeches, and the optimizer
+# cannot be interrupted); every term of the benchmark set (up to seven characters) is still exact
+# from positions alone.
+JOINED_TILES = 4
+# Bigrams of a long term whose document counts are looked up to choose the rarest: a sample, so
+# that a 500-character term costs a bounded lookup too.
+PROBED = 48
+
+
+def probes(term: str) -> list[tuple[int, int]]:
+    """(offset, bigram) pairs whose document counts choose a long term's joined tiles: its tiling
+    when that is joined whole, else up to PROBED offsets spread evenly over the term."""
+    tiles = tiling(term)
+    if len(tiles) <= JOINED_TILES:
+        return tiles
+    span = len(term) - 1
+    offsets = sorted({round(i * (span - 1) / (PROBED - 1)) for i in range(PROBED)}) if span > PROBED else range(span)
+    return [(o, bigram(term[o], term[o + 1])) for o in offsets]
+
+
+def verified(term: str) -> bool:
+    """Whether term_docs confirms this term's candidates against the text (more tiles than it joins)."""
+    return not posted(term) and len(tiling(term)) > JOINED_TILES
+
+
+def joined_tiles(term: str, df: dict[int, int] | None) -> list[tuple[int, int]]:
+    """The (offset, bigram) pairs term_docs joins: the whole tiling, or for a longer term the
+    rarest probed bigram of each of JOINED_TILES equal stretches of it (rare, so few candidates;
+    spread, so that a repetitive term such as 福祉福祉… still pins its candidates down)."""
+    if not verified(term):
+        return tiling(term)
+    probed = probes(term)
+    span = len(term) - 1
+    chosen = []
+    for k in range(JOINED_TILES):
+        stretch = [p for p in probed if k * span // JOINED_TILES <= p[0] < (k + 1) * span // JOINED_TILES]
+        if stretch:
+            chosen.append(min(stretch, key=lambda p: (df or {}).get(p[1], 0)))
+    return chosen
 
 
 def idf(n_docs: int, df: int) -> float:
@@ -153,11 +224,15 @@ def term_docs(sql: SqlBuilder, term: str, rng: DocRange, df: dict[int, int] | No
     Up to three characters: the posting list. Longer: the positional join of its tiling, tf =
     the number of places it occurs, lq from the posting of its rarest tile. Given the bigrams'
     document counts `df`, the commonest tile is scanned first and the rarer ones joined to it,
-    so that DuckDB builds its hash tables on the small side.
+    so that DuckDB builds its hash tables on the small side. A term of more than JOINED_TILES
+    tiles joins only JOINED_TILES of them (joined_tiles) and keeps the places where the text
+    holds the whole term: its cost grows with its candidates, not with its length.
     """
     if posted(term):
         return (f"SELECT doc, tf, lq FROM search_postings WHERE gram = {sql.param(gram(term))}"
                 f"{rng.clause(sql, 'doc')}")
+    if verified(term):
+        return _verified_docs(sql, term, rng, df)
     tiles = tiling(term)
     if df:
         tiles.sort(key=lambda tile: -df.get(tile[1], 0))
@@ -172,6 +247,23 @@ def term_docs(sql: SqlBuilder, term: str, rng: DocRange, df: dict[int, int] | No
     lengths = (f"SELECT doc, lq FROM search_postings WHERE gram = {sql.param(tiles[-1][1])}"
                f"{rng.clause(sql, 'doc')}")
     return f"SELECT m.doc, m.tf, l.lq FROM ({matches}) m JOIN ({lengths}) l USING (doc)"
+
+
+def _verified_docs(sql: SqlBuilder, term: str, rng: DocRange, df: dict[int, int] | None) -> str:
+    tiles = sorted(joined_tiles(term, df), key=lambda tile: -(df or {}).get(tile[1], 0))
+    first_offset, first = tiles[0]
+    joins = "".join(
+        f" JOIN search_positions p{i} ON p{i}.gram = {sql.param(g)} AND p{i}.doc = p0.doc"
+        f" AND p{i}.pos = p0.pos + {o - first_offset}{rng.clause(sql, f'p{i}.doc')}"
+        for i, (o, g) in enumerate(tiles[1:], start=1))
+    starts = (f"SELECT p0.doc, p0.pos - {first_offset} AS start FROM search_positions p0{joins} "
+              f"WHERE p0.gram = {sql.param(first)}{rng.clause(sql, 'p0.doc')}")
+    # The candidates' speeches are few and close in doc (hence speech_id) order: DuckDB's join
+    # filters read only their row groups of speeches. lq is computed as the index stores it.
+    return (f"SELECT c.doc, count(*) AS tf, least(255, round(ln(1 + any_value(d.dl)) * {LQ_SCALE}))::UTINYINT AS lq "
+            f"FROM ({starts}) c JOIN search_docs d USING (doc) JOIN speeches s ON s.speech_id = d.speech_id "
+            f"WHERE c.start >= 0 AND substr(s.text_norm, c.start + 1, {len(term)}) = {sql.param(term)} "
+            f"GROUP BY c.doc")
 
 
 def length_norms(avgdl: float) -> list[float]:
