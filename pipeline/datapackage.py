@@ -149,10 +149,11 @@ QUESTION_ID = F("question_id", "string", "質問の ID: {meeting_id}-q{会議内
 ELECTION_ID = F("election_id", "string", "選挙の ID: {地域コード}:{選挙の種類}:{投票日}",
                 "Election ID: {area code}:{election type}:{election day}")
 DATE = F("date", "date", "会議の日付", "Date of the sitting")
-SOURCE_URL = F("source_url", "string", "出典: 取得したページの URL（会議録の原本）。`import:sha256:<16進>/<ファイル名>` は "
-               "利用者がダウンロードして取り込んだファイル（oshigiin import）で、その SHA-256 とファイル名（Web の URL ではない）",
-               "Source: URL of the page fetched (the original minutes). `import:sha256:<hex>/<file name>` marks a file a "
-               "user downloaded and imported (oshigiin import): its SHA-256 and name, not a web address")
+SOURCE_URL = F("source_url", "string",
+               "出典: 取得したページの URL（会議録の原本）。`import:sha256:<16進>/<ファイル名>` は利用者が"
+               "ダウンロードして取り込んだファイル（oshigiin import）: SHA-256 とファイル名で、Web の URL ではない",
+               "Source: URL of the page fetched (the original minutes). `import:sha256:<hex>/<file name>` marks "
+               "a file a user downloaded and imported (oshigiin import): its SHA-256 and name, not a web address")
 FETCHED_AT = F("fetched_at", "datetime", "出典ページを取得した日時（UTC）", "When the source page was fetched (UTC)")
 IMPORTED_AT = F("imported_at", "datetime", "取り込んだ日時（UTC）", "When the figure was imported (UTC)")
 STATUS = F("status", "string", "official（選挙管理委員会・区の公表値）| secondary（報道・二次資料）",
