@@ -39,6 +39,7 @@ page = st.navigation([
     st.Page("views/member.py", title=t("page.member"), icon=":material/person:", visibility="hidden"),
     st.Page("views/search.py", title=t("page.search"), icon=":material/search:"),
     st.Page("views/meetings.py", title=t("page.meetings"), icon=":material/event_note:"),
+    st.Page("views/bills.py", title=t("page.bills"), icon=":material/gavel:", url_path="bills"),
     st.Page("views/turnout.py", title=t("page.turnout"), icon=":material/how_to_vote:"),
     st.Page("views/data_page.py", title=t("page.data"), icon=":material/database:", url_path="data"),
 ])

@@ -527,3 +527,112 @@ def export_search(db: DbFile, query: str, filters: SearchFilters) -> bytes:
                       faction=filters.faction,
                       date_from=filters.date_from(), date_to=filters.date_to(), topic=filters.topic,
                       meeting_kind=filters.meeting_kind, kind=filters.kind)
+
+
+# --- votes (issue 17, docs/votes.md): decisions, faction stances and recorded votes, kept apart ---
+
+@st.cache_data(**_CACHE)
+def has_votes(db: DbFile) -> bool:
+    """Databases published before votes existed have none of their tables."""
+    df = _query(db, "SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'pub' "
+                    "AND table_name IN ('vote_events', 'motions', 'stances', 'votes', 'counts')")
+    return int(df["n"].iloc[0]) == 5
+
+
+@st.cache_data(**_CACHE)
+def load_member_votes(db: DbFile, person_id: str) -> pd.DataFrame:
+    """The member's own recorded votes (roll calls, 記名投票 with names): the vote as printed and
+    mapped, with the faction's line in that vote where the member's faction voted both ways or not.
+    `line` is the faction's imported stance on the motion, else the majority of its members' recorded
+    yes / no in that vote (`line_source` says which); `contested`: the vote had both yes and no."""
+    return _query(db, """
+        WITH mine AS (
+            SELECT v.*, ve.date, ve.motion_id, ve.result, ve.method, ve.body, ve.source_url AS event_url
+            FROM votes v JOIN vote_events ve USING (vote_event_id) WHERE v.person_id = $id
+        ), majority AS (
+            SELECT vote_event_id, faction,
+                   CASE WHEN sum((option = 'yes')::INT) > sum((option = 'no')::INT) THEN 'yes'
+                        WHEN sum((option = 'yes')::INT) < sum((option = 'no')::INT) THEN 'no' END AS line
+            FROM votes WHERE vote_event_id IN (SELECT vote_event_id FROM mine) GROUP BY ALL
+        ), contested AS (
+            SELECT vote_event_id, bool_or(option = 'yes') AND bool_or(option = 'no') AS contested
+            FROM votes WHERE vote_event_id IN (SELECT vote_event_id FROM mine) GROUP BY ALL
+        )
+        SELECT m.date, mo.identifier, mo.title, m.motion_id, m.result, m.method, m.body, m.voter_name,
+               m.option_raw, m.option, m.faction, m.source_url, m.vote_event_id,
+               coalesce(st.option, mj.line) AS line,
+               CASE WHEN st.option IS NOT NULL THEN 'stance' WHEN mj.line IS NOT NULL THEN 'majority' END
+                   AS line_source,
+               c.contested
+        FROM mine m JOIN motions mo USING (motion_id)
+        LEFT JOIN majority mj ON mj.vote_event_id = m.vote_event_id AND mj.faction = m.faction
+        LEFT JOIN contested c ON c.vote_event_id = m.vote_event_id
+        LEFT JOIN (SELECT motion_id, faction, any_value(option) AS option FROM stances GROUP BY ALL) st
+               ON st.motion_id = m.motion_id AND st.faction = m.faction
+        ORDER BY m.date DESC NULLS LAST, mo.identifier
+    """, {"id": person_id})
+
+
+@st.cache_data(**_CACHE)
+def load_member_stances(db: DbFile, person_id: str) -> pd.DataFrame:
+    """Stances of the faction the member belonged to at each decision's date, for motions on which
+    the member has no recorded vote. `dated`: the membership's dates are known (otherwise the
+    roster's current faction is all there is, and the page says so)."""
+    return _query(db, """
+        SELECT s.date, mo.identifier, mo.title, s.motion_id, s.faction, s.option_raw, s.option, s.source_url,
+               (ms.start_date IS NOT NULL OR ms.end_date IS NOT NULL) AS dated,
+               (SELECT first(ve.result ORDER BY ve.date DESC) FROM vote_events ve
+                WHERE ve.motion_id = s.motion_id AND NOT ve.reported) AS result
+        FROM stances s
+        JOIN memberships ms ON ms.organization_id = s.organization_id AND ms.person_id = $id
+             AND (ms.start_date IS NULL OR s.date IS NULL OR ms.start_date <= s.date)
+             AND (ms.end_date IS NULL OR s.date IS NULL OR s.date <= ms.end_date)
+        JOIN motions mo USING (motion_id)
+        WHERE NOT EXISTS (SELECT 1 FROM votes v JOIN vote_events ve USING (vote_event_id)
+                          WHERE v.person_id = $id AND ve.motion_id = s.motion_id)
+        ORDER BY s.date DESC NULLS LAST, mo.identifier
+    """, {"id": person_id})
+
+
+@st.cache_data(**_CACHE)
+def load_bills(db: DbFile, council_id: str, query: str = "") -> pd.DataFrame:
+    """Motions with their latest decision (plenary first), newest first; narrowed by number or title."""
+    return _query(db, """
+        SELECT mo.motion_id, mo.identifier, mo.title, mo.classification, mo.year,
+               max(ve.date) AS date,
+               first(ve.result ORDER BY ve.reported, ve.date DESC) AS result,
+               count(ve.vote_event_id) AS decisions,
+               (SELECT count(*) FROM stances s WHERE s.motion_id = mo.motion_id) AS stances,
+               (SELECT count(*) FROM votes v JOIN vote_events e USING (vote_event_id)
+                WHERE e.motion_id = mo.motion_id) AS votes
+        FROM motions mo LEFT JOIN vote_events ve USING (motion_id)
+        WHERE mo.council_id = $council
+          AND ($q = '' OR contains(mo.identifier, $q) OR contains(coalesce(mo.title, ''), $q))
+        GROUP BY ALL ORDER BY date DESC NULLS LAST, mo.identifier
+    """, {"council": council_id, "q": normalize_text(query.strip())})
+
+
+@st.cache_data(**_CACHE)
+def load_bill(db: DbFile, motion_id: str) -> dict[str, Any] | None:
+    """One motion: its decisions across committee and plenary (with counts and the speech that
+    announced each), the factions' stances, and the recorded individual votes."""
+    motion = _query(db, "SELECT * FROM motions WHERE motion_id = $id", {"id": motion_id})
+    if motion.empty:
+        return None
+    events = _query(db, """
+        SELECT ve.vote_event_id, ve.date, ve.body, ve.reported, ve.grouping, ve.method, ve.result, ve.majority,
+               ve.source, ve.evidence, ve.source_url, ve.meeting_id, ve.speech_id, mt.title AS meeting_title,
+               (SELECT value FROM counts c WHERE c.vote_event_id = ve.vote_event_id AND c.option = 'yes') AS yes,
+               (SELECT value FROM counts c WHERE c.vote_event_id = ve.vote_event_id AND c.option = 'no') AS no,
+               (SELECT value FROM counts c WHERE c.vote_event_id = ve.vote_event_id AND c.option = 'total') AS total
+        FROM vote_events ve LEFT JOIN meetings mt USING (meeting_id)
+        WHERE ve.motion_id = $id ORDER BY ve.date, ve.reported DESC, ve.vote_event_id
+    """, {"id": motion_id})
+    stances = _query(db, """SELECT faction, option_raw, option, date, source_url FROM stances
+                            WHERE motion_id = $id ORDER BY faction""", {"id": motion_id})
+    votes = _query(db, """
+        SELECT v.vote_event_id, v.faction, v.voter_name, v.person_id, v.option_raw, v.option, v.source_url
+        FROM votes v JOIN vote_events ve USING (vote_event_id) WHERE ve.motion_id = $id
+        ORDER BY v.faction, v.voter_name
+    """, {"id": motion_id})
+    return {"motion": motion.iloc[0].to_dict(), "events": events, "stances": stances, "votes": votes}

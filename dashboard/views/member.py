@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import data, follows, ui
 from dashboard.i18n import label, t
+from dashboard.views import member_votes
 
 db, council_id = ui.current()
 person_id = st.query_params.get("member")
@@ -150,6 +151,8 @@ else:
         tooltip=[f"{kind_col}:N", f"{status_col}:N", f"sum({count_col}):Q"],
     ).properties(height=max(1, len(attendance)) * 34), width="stretch", key="chart-attendance")
 st.caption(t("member.attendance_how"))
+
+member_votes.render(db, person_id)  # 採決での態度 (issue 17): own votes, else the faction's stance, labelled
 
 # -- compare: members found by name or reading (kanji, hiragana, katakana), as on 議員一覧 ----------------
 st.subheader(t("member.compare"), anchor=False)
