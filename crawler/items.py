@@ -50,7 +50,9 @@ class FailureItem:
     method: str
     request_body: str | None
     status: int | None
-    outcome: str  # http_error | network_error | parse_error | too_large | robots_forbidden | incomplete
+    # http_error | network_error | parse_error | too_large | robots_forbidden | robots_unreachable |
+    # refused (off the council's hosts, not http(s), or a non-public address: never sent) | incomplete
+    outcome: str
     reason: str
     fetched_at: str
     body: bytes | None = None

@@ -143,5 +143,9 @@ class RecordCallbackErrors:
         spider = self.crawler.spider
         if isinstance(exception, HttpError) or not hasattr(spider, "parse_failed"):
             return None  # HttpErrorMiddleware's, or not a council spider
+        if isinstance(exception, MemoryError):
+            # A page under DOWNLOAD_MAXSIZE that still took more memory than there is to parse.
+            spider.crawler.stats.inc_value("oshigiin/too_large")
+            return [spider.failure(response, "too_large", f"MemoryError while parsing {len(response.body):,} bytes")]
         spider.logger.error("unexpected error on %s", response.url, exc_info=exception)  # a bug: keep its traceback
         return [spider.parse_failed(response, exception)]

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from scrapy import signals
 
 from crawler.items import FailureItem, MeetingItem, MemberItem
+from crawler.politeness import robots_unreachable
 from crawler.spiders.base import request_body, utcnow
 from pipeline.paths import archive_dir
 from pipeline.runs import new_run
@@ -34,6 +35,7 @@ class StagingWriter:
         writer = cls(crawler)
         crawler.signals.connect(writer.response_received, signal=signals.response_received)
         crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(writer.robots_unreachable, signal=robots_unreachable)
         return writer
 
     def open_spider(self):
@@ -75,6 +77,12 @@ class StagingWriter:
                       fetched_at=item.fetched_at)
         return item
 
+    def robots_unreachable(self, url, status, outcome, reason):
+        """robots.txt's own fetch, on the record (crawler/politeness.py); its pages follow as robots_unreachable."""
+        self.counts["failures"] += 1
+        self._log(url=url, method="GET", request_body=None, status=status, outcome=outcome, reason=reason,
+                  archive_path=None, fetched_at=utcnow())
+
     def response_received(self, response, request, spider):
         self.counts["responses"] += 1
         # Error statuses are logged once, by the FailureItem the errback yields after Scrapy's
@@ -91,7 +99,9 @@ class StagingWriter:
                     "started": self.started, "finished": utcnow(), "finish_reason": reason, **self.counts,
                     "listed": stats.get_value("oshigiin/listed", 0),
                     "skipped_held": stats.get_value("oshigiin/skipped_held", 0),
-                    "robots_forbidden": stats.get_value("oshigiin/robots_forbidden", 0)}
+                    "robots_forbidden": stats.get_value("oshigiin/robots_forbidden", 0),
+                    "robots_unreachable": stats.get_value("oshigiin/robots_unreachable", 0),
+                    "refused": stats.get_value("oshigiin/refused", 0)}
         tmp = self.dir / "run.json.tmp"
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, self.dir / "run.json")

@@ -1,5 +1,7 @@
 """Scrapy settings: polite by default. Councils' servers are small; we are guests."""
 
+import os
+
 from pipeline.paths import httpcache_dir
 
 BOT_NAME = "oshigiin"
@@ -18,6 +20,14 @@ RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
+    # Only http(s), only the council's hosts, no private addresses: before anything else, robots.txt
+    # and redirect targets included (crawler/offsite.py).
+    "crawler.offsite.OffsiteGuard": 50,
+    # robots.txt per RFC 9309 (5xx or unreachable: disallow; 4xx: allow), one per host for all of a
+    # council's spiders, and the download delay kept between those spiders (crawler/politeness.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.politeness.RobotsRFC9309": 100,
+    "crawler.politeness.HostClock": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetry": 550,
     # Redirect loops and redirects to a page seen before are recorded, not dropped unseen.
@@ -32,11 +42,17 @@ SPIDER_MIDDLEWARES = {"crawler.middlewares.RecordCallbackErrors": 950}
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 
-# Development never hammers a council site: responses are cached on disk. `oshigiin crawl
-# --no-cache` (and the demo, which is served locally) turn it off.
-HTTPCACHE_ENABLED = True
+# Fresh by design: no HTTP cache unless asked for (`oshigiin crawl --cache`, OSHIGIIN_HTTPCACHE=1), and
+# even then only settled sittings' documents, never listings, recent sittings or robots.txt
+# (crawler/httpcache.py; tests/test_robust_fresh.py).
+HTTPCACHE_ENABLED = os.environ.get("OSHIGIIN_HTTPCACHE", "") not in ("", "0", "false", "no")
 HTTPCACHE_DIR = str(httpcache_dir())
-HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
+HTTPCACHE_POLICY = "crawler.httpcache.SettledPagesOnly"
+# Nothing but http(s) is ever downloaded, even by a request that slipped past OffsiteGuard.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Hosts on non-public addresses the project serves itself (tests: 127.0.0.1); the registry's
+# fictional council (the demo) is allowed without being listed. crawler/offsite.py.
+LOCAL_SERVERS = [h.strip() for h in os.environ.get("OSHIGIIN_LOCAL_SERVERS", "").split(",") if h.strip()]
 
 # Measured 2026-11-23 (scrapy 2.19, a local server): with the default asyncio reactor a serial
 # crawl idles ~1 s between some requests (2,000 demo speeches: 16.8 s); Twisted's epoll reactor

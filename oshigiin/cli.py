@@ -78,7 +78,9 @@ def add_council_cmd(url, code, name, prefecture, roster_url):
 @main.command()
 @click.argument("council")
 @click.option("--base-url", help="Crawl this host instead of the registry's (a local replay or the demo).")
-@click.option("--no-cache", is_flag=True, help="Bypass Scrapy's HTTP cache.")
+@click.option("--cache/--no-cache", default=None,
+              help="Development only: replay settled sittings from the HTTP cache (default: off; "
+                   "OSHIGIIN_HTTPCACHE=1). Listings, recent sittings and robots.txt are always fetched.")
 @click.option("--years", help="Only these view years, comma-separated (DiscussNet).")
 @click.option("--council-ids", help="Only these platform 会議 ids, comma-separated (DiscussNet).")
 @click.option("--full", is_flag=True, help="Fetch every sitting again, not only new and recent ones.")
@@ -86,7 +88,7 @@ def add_council_cmd(url, code, name, prefecture, roster_url):
 @click.option("--until", "date_until", help="Last date, YYYY-MM-DD (the Diet API).")
 @click.option("--load/--no-load", default=True, show_default=True, help="Load into the database afterwards.")
 @click.option("--db", type=click.Path(path_type=Path), help="Database to load into.")
-def crawl(council, base_url, no_cache, years, council_ids, full, date_from, date_until, load, db):
+def crawl(council, base_url, cache, years, council_ids, full, date_from, date_until, load, db):
     """Crawl one council's minutes (and roster), then load them.
 
     COUNCIL is a 全国地方公共団体コード or a name from the registry.
@@ -109,7 +111,7 @@ def crawl(council, base_url, no_cache, years, council_ids, full, date_from, date
         args = {k: v for k, v in (("years", years), ("council_ids", council_ids), ("full", "1" if full else None),
                                   ("from", date_from), ("until", date_until)) if v}
         started = time.monotonic()
-        runs = run_crawl(council, base_url=base_url, cache=not no_cache, **args)
+        runs = run_crawl(council, base_url=base_url, cache=cache, **args)
     except (UnknownCouncil, ValueError) as exc:
         raise Failure(str(exc)) from exc
     for run in runs:
@@ -132,6 +134,12 @@ def _check_runs(council, runs: list[dict]) -> None:
                 f"{run['spider']} spider needs, and oshigiin obeys robots.txt. Download the minutes as text "
                 f"from the council's site and load them with `oshigiin import {council.platform} FILES… "
                 f"--council {council.code}` (details: {log})")
+        if run.get("robots_unreachable"):
+            listed = "listed no sittings" if run["listed"] == 0 else f"listed {run['listed']} sittings"
+            raise Failure(
+                f"{council.name}: the {run['spider']} crawl {listed}: the site's robots.txt could not be read (a "
+                f"server or network error), so nothing more was fetched from that host this run (RFC 9309); crawl "
+                f"again later (details: {log})")
         if run["spider"] != "roster" and run["listed"] == 0:
             raise Failure(f"{council.name}: the {run['spider']} crawl listed no sittings "
                           f"({run['failures']} failures; see {log})")
@@ -151,7 +159,7 @@ def status(council, db):
         oshigiin status demo
     """
     from pipeline.registry import find_council
-    from pipeline.status import council_status, failing_pages
+    from pipeline.status import council_status, failing_pages, printable
 
     table = council_status(db)
     if table.empty:
@@ -164,8 +172,9 @@ def status(council, db):
                    f"failing pages {r.failing_pages:>4}  last error: {err}")
     if council:
         for f in failing_pages(find_council(council).code, db).itertuples():
-            body = f" [{f.request_body}]" if f.request_body else ""
-            click.echo(f"  {f.outcome:<16}{f.reason:<40}{f.url}{body}  archived: {f.archive_path or '-'}")
+            body = f" [{printable(f.request_body)}]" if f.request_body else ""
+            click.echo(f"  {f.outcome:<18}{printable(f.reason):<40}{printable(f.url)}{body}  "
+                       f"archived: {f.archive_path or '-'}")
 
 
 @main.command("import")
@@ -311,21 +320,22 @@ def review(council, db, limit):
         oshigiin review 131075
     """
     from pipeline.registry import find_council
-    from pipeline.status import rename_candidates, unresolved_speakers
+    from pipeline.status import printable, rename_candidates, unresolved_speakers
 
     code = find_council(council).code if council else None
     rows = unresolved_speakers(code, db, limit)
     if rows.empty:
         click.echo("every member-like speaker is linked to a member")
     for r in rows.itertuples():
-        click.echo(f"{r.council_id:<8}{r.speaker_name or '(no name)':<14}{r.speaker_role or '':<12}"
-                   f"{r.speeches:>6} speeches  {r.first_date} – {r.last_date}  e.g. {r.example_url}")
+        # Names and URLs come from council sites: control characters are shown, never sent to the terminal.
+        click.echo(f"{r.council_id:<8}{printable(r.speaker_name) or '(no name)':<14}{printable(r.speaker_role):<12}"
+                   f"{r.speeches:>6} speeches  {r.first_date} – {r.last_date}  e.g. {printable(r.example_url)}")
     renamed = rename_candidates(code, db)
     if not renamed.empty:
         click.echo("\nseats whose member's name changed (one person renamed? record it in data/people.toml):")
     for r in renamed.itertuples():
-        click.echo(f"{r.council_id:<8}seat {r.seat:<4}{r.before} (until {r.last_as_before}) → "
-                   f"{r.after} (from {r.first_as_after})")
+        click.echo(f"{r.council_id:<8}seat {r.seat:<4}{printable(r.before)} (until {r.last_as_before}) → "
+                   f"{printable(r.after)} (from {r.first_as_after})")
 
 
 @main.command("load")
@@ -530,11 +540,14 @@ def parse_page(platform, kind, file):
         kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
         raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
     module = importlib.import_module(f"crawler.parsers.{PARSER_MODULES.get(platform, platform)}")
+    from crawler.parsers.errors import PARSE_ERRORS, as_parse_error
+
     body = file.read_bytes()
     try:
         result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
-    except ValueError as exc:
-        raise Failure(f"{file}: {exc}") from exc
+    except PARSE_ERRORS as exc:
+        exc = as_parse_error(exc)
+        raise Failure(f"{file}: {type(exc).__name__}: {exc}") from exc
     if platform == "sangiin" and kind == "roll-call":
         # One line per member; the page's totals must agree with the members counted.
         for record in result.records():

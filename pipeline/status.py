@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -46,6 +47,19 @@ QUALIFY row_number() OVER (PARTITION BY url, coalesce(request_body, '') ORDER BY
                            outcome = 'ok') = 1 AND outcome <> 'ok'
 ORDER BY fetched_at DESC
 """
+
+
+def printable(value: object) -> str:
+    """Scraped text made safe for a terminal: control and format characters (ESC sequences that
+    recolour or retitle the terminal, BEL, CR, bidi overrides, zero-width…) shown as escapes
+    (`\\x1b`, `\\u202e`) instead of acting. Names in `oshigiin review` come from council sites."""
+    text = "" if value is None else str(value)
+    return "".join(_escaped(ch) if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _attach(db: Path) -> duckdb.DuckDBPyConnection:

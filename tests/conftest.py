@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# The tests' servers run on 127.0.0.1, a loopback address the crawler refuses unless told it is a
+# server the project starts itself (crawler/offsite.py). Crawls in child processes inherit this.
+os.environ.setdefault("OSHIGIIN_LOCAL_SERVERS", "127.0.0.1")
 SHARED = REPO.parent / "shared"
 MINUTES = SHARED / "fixtures" / "minutes-systems"
 

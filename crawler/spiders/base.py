@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
 
 import scrapy
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from twisted.python.failure import Failure
 
+from crawler.httpcache import CACHEABLE
 from crawler.items import FailureItem
-from crawler.parsers.discussnet import ParseError
+from crawler.offsite import Refused, origin
+from crawler.parsers.errors import PARSE_ERRORS, as_parse_error
 from pipeline.registry import find_council
 from pipeline.state import held_documents, needs_fetch
 
@@ -37,7 +43,7 @@ class CouncilSpider(scrapy.Spider):
         self.council = find_council(council)
         # Incremental by default: sittings already published (and not recent) are not fetched again.
         self.full = bool(full) and full not in ("0", "false", "no")
-        self.held = {} if self.full or not self.platform else held_documents(self.council.code, self.platform)
+        self.held = held_documents(self.council.code, self.platform) if self.platform else {}
         if self.platform and self.council.platform != self.platform:
             raise ValueError(
                 f"{self.council.name} publishes on {self.council.platform!r}, not {self.platform!r}"
@@ -58,10 +64,28 @@ class CouncilSpider(scrapy.Spider):
         """Count a listed sitting, and say whether to fetch it (new, recent, or --full)."""
         stats = self.crawler.stats
         stats.inc_value("oshigiin/listed")
-        if needs_fetch(self.held, (str(ext_council_id), str(ext_schedule_id))):
+        if self.full or needs_fetch(self.held, (str(ext_council_id), str(ext_schedule_id))):
             return True
         stats.inc_value("oshigiin/skipped_held")
         return False
+
+    def settled(self, ext_council_id, ext_schedule_id) -> dict:
+        """Request meta for a sitting's document: cacheable (when the development cache is on) only
+        if the database holds the sitting and it is older than the refresh window (crawler/httpcache.py)."""
+        key = (str(ext_council_id), str(ext_schedule_id))
+        return {CACHEABLE: True} if key in self.held and not needs_fetch(self.held, key) else {}
+
+    def named_urls(self) -> list[str]:
+        """The URLs whose hosts this spider may fetch from: the registry entry's and the operator's."""
+        c = self.council
+        urls = [c.base_url, c.roster_url, self.base_url]
+        urls += [v for v in c.extra.values() if isinstance(v, str) and v.startswith(("http://", "https://"))]
+        return [u for u in urls if u and u != "/"]
+
+    @cached_property
+    def allowed_origins(self) -> frozenset[tuple[str, int | None]]:
+        """Hosts (and ports) requests may go to; crawler/offsite.py refuses the rest."""
+        return frozenset(origin(u) for u in self.named_urls())
 
     def on_council_host(self, url: str) -> str:
         """A registry URL moved to the -a base_url host (the demo server runs on any port)."""
@@ -81,7 +105,19 @@ class CouncilSpider(scrapy.Spider):
             reason=reason, fetched_at=utcnow(), body=response.body,
         )
 
+    def parsed(self, response: scrapy.http.Response, parser: Callable[..., Any], *args: Any,
+               failed: Callable[[scrapy.http.Response, Exception], Any] | None = None) -> Generator[Any, None, Any]:
+        """`result = yield from self.parsed(response, parser)`: the parser's result on the response's
+        body (or on `args`), or FAILED once the parse failure is yielded with the URL and the body
+        (or what `failed(response, exc)` returns instead: a retry, say)."""
+        try:
+            return parser(*(args or (response.body,)))
+        except PARSE_ERRORS as exc:
+            yield (failed or self.parse_failed)(response, exc)
+            return FAILED
+
     def parse_failed(self, response: scrapy.http.Response, exc: Exception) -> FailureItem:
+        exc = as_parse_error(exc)
         self.logger.warning("parse failed: %s %s: %s", response.request.method, response.url, exc)
         self.crawler.stats.inc_value("oshigiin/parse_error")
         return self.failure(response, "parse_error", f"{type(exc).__name__}: {exc}")
@@ -89,6 +125,15 @@ class CouncilSpider(scrapy.Spider):
     def on_error(self, failure: Failure):
         """Requests that never produced a usable response (after Scrapy's retries)."""
         request = failure.request
+        if failure.check(Refused):
+            # Off the council's hosts, not http(s), or robots.txt unreachable: never sent.
+            self.crawler.stats.inc_value(f"oshigiin/{failure.value.outcome}")
+            yield FailureItem(
+                council_id=self.council_id, url=request.url, method=request.method,
+                request_body=request_body(request), status=None, outcome=failure.value.outcome,
+                reason=failure.value.reason, fetched_at=utcnow(),
+            )
+            return
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             self.crawler.stats.inc_value("oshigiin/robots_forbidden")
             yield FailureItem(
@@ -104,14 +149,17 @@ class CouncilSpider(scrapy.Spider):
                 reason += f", Retry-After {retry_after.decode('latin-1')}"
             yield self.failure(response, "http_error", reason)
             return
-        if failure.check(DownloadCancelledError):
-            # Scrapy abandons a body past DOWNLOAD_MAXSIZE as it streams in (crawler/settings.py).
+        bomb = failure.check(IgnoreRequest) and isinstance(failure.value.__cause__, _DecompressionMaxSizeExceeded)
+        if failure.check(DownloadCancelledError) or bomb:
+            # Scrapy abandons a body past DOWNLOAD_MAXSIZE as it streams in (crawler/settings.py), and a
+            # compressed body that grows past it while being decompressed (a decompression bomb).
             cap = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
             self.crawler.stats.inc_value("oshigiin/too_large")
+            how = "decompressing (Content-Encoding)" if bomb else "downloading"
             yield FailureItem(
                 council_id=self.council_id, url=request.url, method=request.method,
                 request_body=request_body(request), status=None, outcome="too_large",
-                reason=f"larger than DOWNLOAD_MAXSIZE ({cap:,} bytes): abandoned while downloading",
+                reason=f"larger than DOWNLOAD_MAXSIZE ({cap:,} bytes): abandoned while {how}",
                 fetched_at=utcnow(),
             )
             return
@@ -125,4 +173,5 @@ class CouncilSpider(scrapy.Spider):
         )
 
 
-PARSE_ERRORS = (ParseError, KeyError, ValueError, TypeError)
+FAILED = object()
+"""What `CouncilSpider.parsed` returns when the page did not parse (its failure already yielded)."""

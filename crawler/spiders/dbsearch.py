@@ -24,7 +24,7 @@ import scrapy
 
 from crawler.items import MeetingItem
 from crawler.parsers import dbsearch as db
-from crawler.spiders.base import PARSE_ERRORS, CouncilSpider, utcnow
+from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
 from pipeline.attendance import parse_attendance
 from pipeline.normalize import parse_wareki
 
@@ -80,10 +80,8 @@ class DbSearchSpider(CouncilSpider):
                 ("TermEndYear", str(last)), ("TermEndMonth", "12")]
 
     def parse_top(self, response):
-        try:
-            top = db.parse_top(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        top = yield from self.parsed(response, db.parse_top)
+        if top is FAILED:
             return
         fields = [(k, v) for k, v in top.fields if not k.startswith("Term")] + self.term_fields()
         yield self.request(self.absolute(response, top.action), self.parse_list, formdata=fields,
@@ -188,11 +186,9 @@ class DbSearchSpider(CouncilSpider):
 
     def parse_command(self, response):
         job = response.meta["job"]
-        try:
-            title, when = db.parse_command(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
-        else:
+        command = yield from self.parsed(response, db.parse_command)
+        if command is not FAILED:
+            title, when = command
             job.view = replace(job.view, title=job.view.title or title, date=job.view.date or when)
         yield from self.advance(job, "command", ok=True)
 

@@ -12,7 +12,7 @@ import scrapy
 
 from crawler.items import MeetingItem
 from crawler.parsers import discussnet as dn
-from crawler.spiders.base import PARSE_ERRORS, CouncilSpider, utcnow
+from crawler.spiders.base import FAILED, CouncilSpider, utcnow
 
 
 class DiscussNetSpider(CouncilSpider):
@@ -45,18 +45,14 @@ class DiscussNetSpider(CouncilSpider):
                              callback=self.parse_tenant, errback=self.on_error)
 
     def parse_tenant(self, response):
-        try:
-            self.tenant_id = dn.parse_tenant_js(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        self.tenant_id = yield from self.parsed(response, dn.parse_tenant_js)
+        if self.tenant_id is FAILED:
             return
         yield self.api("councils/index", self.parse_councils, tenant_id=self.tenant_id)
 
     def parse_councils(self, response, tenant_id):
-        try:
-            councils = dn.parse_councils(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        councils = yield from self.parsed(response, dn.parse_councils)
+        if councils is FAILED:
             return
         for council in councils:
             if not council.is_proceedings:
@@ -71,25 +67,22 @@ class DiscussNetSpider(CouncilSpider):
             yield request
 
     def parse_schedules(self, response, tenant_id, council_id):
-        try:
-            schedules = dn.parse_schedules(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        schedules = yield from self.parsed(response, dn.parse_schedules)
+        if schedules is FAILED:
             return
         for schedule in schedules:
             if not self.wants(council_id, schedule.schedule_id):
                 continue
             request = self.api("minutes/get_minute", self.parse_minute, tenant_id=tenant_id,
                                council_id=council_id, schedule_id=schedule.schedule_id)
-            request.meta.update(council=response.meta["council"], schedule=schedule)
+            request.meta.update(council=response.meta["council"], schedule=schedule,
+                                **self.settled(council_id, schedule.schedule_id))
             yield request
 
     def parse_minute(self, response, tenant_id, council_id, schedule_id):
         council, schedule = response.meta["council"], response.meta["schedule"]
-        try:
-            minute = dn.parse_minute(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        minute = yield from self.parsed(response, dn.parse_minute)
+        if minute is FAILED:
             return
         fetched_at = utcnow()
         source_url = self.minute_view_url(council_id, schedule_id)

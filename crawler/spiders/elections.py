@@ -25,7 +25,7 @@ import scrapy
 
 from crawler.parsers import elections as ep
 from crawler.pipelines import StagingWriter
-from crawler.spiders.base import PARSE_ERRORS, CouncilSpider, utcnow
+from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
 
 TOKUBETSUKU = "13100-tokubetsuku"   # as pipeline.elections.TOKUBETSUKU
 WARD_TOTALS = ("区部計", "特別区計")
@@ -94,6 +94,9 @@ class ElectionResultsSpider(CouncilSpider):
         name = self.council.name
         self.own = {name, f"{name}計"}
 
+    def named_urls(self) -> list[str]:
+        return [*super().named_urls(), self.start_url]
+
     async def start(self):
         yield scrapy.Request(self.start_url, callback=self.parse, errback=self.on_error)
 
@@ -106,10 +109,8 @@ class ElectionResultsSpider(CouncilSpider):
         if self.is_file(response):
             yield from self.parse_file(response)
             return
-        try:
-            links = ep.result_links(response.body, response.url)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        links = yield from self.parsed(response, ep.result_links, response.body, response.url)
+        if links is FAILED:
             return
         if not links:
             yield self.parse_failed(response, ep.ParseError("no CSV or .xlsx links on the page"))

@@ -14,7 +14,7 @@ import scrapy
 
 from crawler.items import MeetingItem
 from crawler.parsers import kensakusystem as ks
-from crawler.spiders.base import PARSE_ERRORS, CouncilSpider, utcnow
+from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
 
 FORM_ENCODING = "cp932"
 # A tenant's top page is index.html (older generation) or sapphire.html (newer); what the bare
@@ -28,6 +28,11 @@ def at_position(url: str, position: int) -> str:
     if _START_POS.search(url):
         return _START_POS.sub(lambda m: f"{m.group(1)}{position}", url, count=1)
     return f"{url}{'&' if '?' in url else '?'}startPos={position}"
+
+
+def read_statements(parts: list[bytes]) -> dict:
+    """GetPerson.exe's answers, in order, as one document's statements."""
+    return ks.parse_statements(ks.join_statement_parts(parts))
 
 
 class KensakuSystemSpider(CouncilSpider):
@@ -82,10 +87,8 @@ class KensakuSystemSpider(CouncilSpider):
     # -- the tree -----------------------------------------------------------------------------
 
     def parse_tree(self, response, depth):
-        try:
-            nodes = ks.parse_tree(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        nodes = yield from self.parsed(response, ks.parse_tree)
+        if nodes is FAILED:
             return
         if depth is None:
             self.tab_years = sorted({n.year for n in nodes if n.is_year and n.year}, reverse=True)
@@ -127,25 +130,21 @@ class KensakuSystemSpider(CouncilSpider):
         if not self.wants("", node.file_code):
             return
         yield scrapy.Request(response.urljoin(node.url), callback=self.parse_frameset, errback=self.on_error,
-                             cb_kwargs={"file_code": node.file_code})
+                             cb_kwargs={"file_code": node.file_code}, meta=self.settled("", node.file_code))
 
     # -- one document ---------------------------------------------------------------------------
 
     def parse_frameset(self, response, file_code):
-        try:
-            frames = ks.parse_frameset(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        frames = yield from self.parsed(response, ks.parse_frameset)
+        if frames is FAILED:
             return
         yield scrapy.Request(response.urljoin(frames.speakers_url), callback=self.parse_speakers,
-                             errback=self.on_error,
+                             errback=self.on_error, meta=self.settled("", file_code),
                              cb_kwargs={"file_code": file_code, "source_url": response.url, "title": frames.title})
 
     def parse_speakers(self, response, file_code, source_url, title):
-        try:
-            page = ks.parse_speakers(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        page = yield from self.parsed(response, ks.parse_speakers)
+        if page is FAILED:
             return
         forms = page.download_forms(self.settings.getint("KENSAKUSYSTEM_DOWNLOAD_CHUNK", ks.DOWNLOAD_CHUNK))
         yield self.download(response.urljoin(page.action), forms, [], file_code=file_code,
@@ -155,6 +154,7 @@ class KensakuSystemSpider(CouncilSpider):
         """One GetPerson.exe POST; a long sitting is fetched in parts, one after the other."""
         return scrapy.FormRequest(url, formdata=forms[len(parts)], encoding=FORM_ENCODING,
                                   callback=self.parse_statements, errback=self.on_error,
+                                  meta=self.settled("", context["file_code"]),
                                   cb_kwargs={"forms": forms, "parts": parts, **context})
 
     def parse_statements(self, response, forms, parts, file_code, source_url, title, entries):
@@ -163,10 +163,8 @@ class KensakuSystemSpider(CouncilSpider):
             yield self.download(response.url, forms, parts, file_code=file_code, source_url=source_url,
                                 title=title, entries=entries)
             return
-        try:
-            minute = ks.parse_statements(ks.join_statement_parts(parts))
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        minute = yield from self.parsed(response, read_statements, parts)
+        if minute is FAILED:
             return
         if not minute["header"].get("会議名"):
             number = minute["number"]

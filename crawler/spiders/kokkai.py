@@ -20,7 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.items import MeetingItem
 from crawler.parsers import kokkai as kk
-from crawler.spiders.base import PARSE_ERRORS, CouncilSpider, utcnow
+from crawler.spiders.base import FAILED, CouncilSpider, utcnow
 
 HOUSES = ("衆議院", "参議院", "両院", "両院協議会")
 DEFAULT_DAYS = 30
@@ -76,11 +76,10 @@ class KokkaiSpider(CouncilSpider):
         yield self.page_request(1)
 
     def parse_page(self, response, start: int):
-        try:
-            meetings, page = kk.parse_meetings(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        parsed = yield from self.parsed(response, kk.parse_meetings)
+        if parsed is FAILED:
             return
+        meetings, page = parsed
         fetched_at = utcnow()
         for meeting in meetings:
             if not meeting.is_minutes:

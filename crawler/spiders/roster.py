@@ -10,7 +10,7 @@ import scrapy
 
 from crawler.items import MemberItem
 from crawler.parsers.roster import parse_roster
-from crawler.spiders.base import PARSE_ERRORS, CouncilSpider, utcnow
+from crawler.spiders.base import FAILED, CouncilSpider, utcnow
 
 
 class RosterSpider(CouncilSpider):
@@ -23,14 +23,15 @@ class RosterSpider(CouncilSpider):
             raise ValueError(f"{self.council.name}: no roster_url in the registry")
         self.roster_url = self.on_council_host(url)
 
+    def named_urls(self) -> list[str]:
+        return [*super().named_urls(), self.roster_url]
+
     async def start(self):
         yield scrapy.Request(self.roster_url, callback=self.parse, errback=self.on_error)
 
     def parse(self, response):
-        try:
-            members = parse_roster(response.text)
-        except PARSE_ERRORS as exc:
-            yield self.parse_failed(response, exc)
+        members = yield from self.parsed(response, parse_roster, response.text)
+        if members is FAILED:
             return
         fetched_at = utcnow()
         for m in members:

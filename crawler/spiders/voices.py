@@ -20,7 +20,7 @@ import scrapy
 
 from crawler.items import FailureItem, MeetingItem
 from crawler.parsers import voices as vo
-from crawler.spiders.base import PARSE_ERRORS, CouncilSpider, utcnow
+from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
 from pipeline.attendance import parse_attendance
 
 # The vendor's robots.txt names the CGI directory in lower case (Disallow: /voices/cgi/); IIS serves
@@ -97,10 +97,8 @@ class VoicesSpider(CouncilSpider):
         return self.parse_failed(response, exc)
 
     def parse_list(self, response):
-        try:
-            page = vo.parse_list_page(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.retry_busy(response, exc)
+        page = yield from self.parsed(response, vo.parse_list_page, failed=self.retry_busy)
+        if page is FAILED:
             return
         key = self.list_key(response.url)
         self.seen_lists.add(key)
@@ -135,21 +133,18 @@ class VoicesSpider(CouncilSpider):
         return params.get("YEAR") or params.get("FYY", ""), params.get("PAGE", "1")
 
     def parse_header(self, response, listed, source_url):
-        try:
-            header = vo.parse_header(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.retry_busy(response, exc)
+        header = yield from self.parsed(response, vo.parse_header, failed=self.retry_busy)
+        if header is FAILED:
             return
         doc = Document(listed=listed, source_url=source_url, header_url=response.url, header=header)
         yield scrapy.Request(self.document_url(202, listed), callback=self.parse_sidebar, errback=self.on_error,
                              cb_kwargs={"doc": doc}, priority=1)
 
     def parse_sidebar(self, response, doc: Document):
-        try:
-            doc.entries = vo.parse_sidebar(response.body)
-        except PARSE_ERRORS as exc:
-            yield self.retry_busy(response, exc)
+        entries = yield from self.parsed(response, vo.parse_sidebar, failed=self.retry_busy)
+        if entries is FAILED:
             return
+        doc.entries = entries
         doc.sidebar_url = response.url
         by_huid = {e.huid: e for e in doc.entries}
         for i, passage in enumerate(doc.header.passages):
