@@ -632,7 +632,8 @@ def export_cmd(datasets, out_dir, fmt, excel, everything, council, member, facti
     DATASETS: councils, members, organizations, memberships, meetings, speeches, search (needs
     --query), questions, question_speeches (questions and answers, speech by speech),
     question_topics, attendance, elections, election_results, election_turnout_groups,
-    candidate_members. Fields and keys: docs/data-dictionary.md.
+    candidate_members, motions, vote_events, stances, votes (docs/votes.md). Fields and keys:
+    docs/data-dictionary.md.
 
     \b
     Example:

@@ -448,6 +448,103 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         tables=("candidate_members",)),
 )}
 
+# Votes (docs/votes.md): decisions, faction stances and recorded individual votes, kept apart.
+MOTION_ID = F("motion_id", "string", "議案の ID: {council_id}:{年}:{議案番号}（番号のない案件は {meeting_id}:{件名}）",
+              "Motion ID: {council_id}:{year}:{identifier} ({meeting_id}:{title} for an unnumbered item)")
+VOTE_EVENT_ID = F("vote_event_id", "string",
+                  "採決の ID: {speech_id}:{議案番号}（委員長報告による委員会の決定は末尾に :reported）、"
+                  "参議院の押しボタン投票は {council_id}:rollcall:{投票結果のページ番号}",
+                  "Decision ID: {speech_id}:{identifier} (':reported' for a committee's decision as reported), "
+                  "{council_id}:rollcall:{page number} for a 参議院 roll call")
+TO_MOTION = fk("motion_id", "motions")
+TO_VOTE_EVENT = fk("vote_event_id", "vote_events")
+DATASETS.update({d.name: d for d in (
+    Dataset(
+        "motions", "議案", "Motions (bills, petitions …)",
+        "SELECT motion_id, council_id, identifier, title, classification, year, source_url, fetched_at FROM motions",
+        (MOTION_ID, COUNCIL_ID,
+         F("identifier", "string", "議案番号（議案第1号、陳情第3号 …）または件名",
+           "Identifier as printed, or the title"),
+         F("title", "string", "件名（会議録・日程に記載のもの）", "Title, where the minutes print one"),
+         F("classification", "string", "種類（議案・請願・陳情・意見書案 …）", "Kind (議案, 請願, 陳情, 意見書案 …)"),
+         F("year", "integer", "年（議案番号は年ごと）", "Year (numbers restart every year)"),
+         SOURCE_URL, FETCHED_AT),
+        ("motion_id",), "council_id, motion_id", (TO_COUNCIL,), _filters(), tables=("motions",)),
+    Dataset(
+        "vote_events", "採決", "Decisions (vote events)",
+        "SELECT ve.vote_event_id, ve.motion_id, ve.council_id, ve.meeting_id, ve.date, ve.body, ve.reported, "
+        "ve.grouping, ve.method, ve.result, ve.majority, "
+        "(SELECT value FROM counts c WHERE c.vote_event_id = ve.vote_event_id AND c.option = 'yes') AS yes, "
+        "(SELECT value FROM counts c WHERE c.vote_event_id = ve.vote_event_id AND c.option = 'no') AS no, "
+        "(SELECT value FROM counts c WHERE c.vote_event_id = ve.vote_event_id AND c.option = 'total') AS total, "
+        "ve.speech_id, ve.source, ve.evidence, ve.source_url, ve.fetched_at FROM vote_events ve",
+        (VOTE_EVENT_ID, MOTION_ID, COUNCIL_ID, MEETING_ID,
+         F("date", "date", "採決の日（会議の日付）", "Date of the decision (the sitting's)"),
+         F("body", "string", "決定した機関（本会議・委員会名）", "Deciding body (本会議 or the committee)"),
+         F("reported", "boolean", "委員長報告が伝える委員会の決定なら true", "True for a committee's decision as its "
+           "chair reported it"),
+         F("grouping", "string", "一括して採決した案件のまとまり", "Motions decided together share it"),
+         F("method", "string", "採決方法: 簡易採決（異議なし）| 起立 | 挙手 | 押しボタン | 記名投票 | 無記名投票 "
+           "| 投票",
+           "Method: 簡易採決 (without objection) | 起立 (standing) | 挙手 (hands) | 押しボタン (push-button) | "
+           "記名投票 (named ballot) | 無記名投票 (secret ballot) | 投票"),
+         F("result", "string", "結果（可決・原案可決・否決・採択・承認・認定・同意・継続審査 …）",
+           "Result as announced (可決 passed, 否決 rejected, 採択 adopted …)"),
+         F("majority", "string", "全員 | 多数 | 少数 | 可否同数（発表されたもの）",
+           "As announced: 全員 | 多数 | 少数 | 可否同数"),
+         F("yes", "integer", "賛成数（発表されたときのみ）", "Yes count, only where announced"),
+         F("no", "integer", "反対数（発表されたときのみ）", "No count, only where announced"),
+         F("total", "integer", "投票総数（発表されたときのみ）", "Total, only where announced"),
+         F("speech_id", "string", "結果を告げた発言（会議録へのリンク）", "The speech that announced it"),
+         F("source", "string", "minutes（会議録から抽出）| roll call（参議院の投票結果）",
+           "minutes (extracted from the minutes) | roll call (参議院 page)"),
+         F("evidence", "string", "結果を告げた文（NFKC）または案件名", "The announcing sentence (NFKC) or the roll "
+           "call's 案件名"),
+         SOURCE_URL, FETCHED_AT),
+        ("vote_event_id",), "council_id, date, vote_event_id", (TO_COUNCIL, TO_MOTION, TO_MEETING),
+        _filters(date="d.date"), tables=("vote_events", "counts")),
+    Dataset(
+        "stances", "会派の態度", "Faction stances",
+        "SELECT stance_id, council_id, motion_id, organization_id, faction, option_raw, option, date, source, "
+        "source_url, fetched_at FROM stances",
+        (F("stance_id", "string", "態度の ID: {motion_id}@{organization_id}@{出典}", "{motion_id}@{organization_id}@"
+           "{source}"),
+         COUNCIL_ID, MOTION_ID,
+         F("organization_id", "string", "会派の ID", "The faction's organisation ID"),
+         F("faction", "string", "会派名（出典どおり）", "Faction as printed"),
+         F("option_raw", "string", "態度（出典どおり: 賛成・反対・○・× …）", "Stance as printed"),
+         F("option", "string", "yes | no | abstain | absent | left | excluded", "yes | no | abstain | absent | left | "
+           "excluded"),
+         F("date", "date", "採決の日", "Date of the decision"),
+         F("source", "string", "取り込んだファイル（import:ファイル名）", "The imported file (import:<name>)"),
+         SOURCE_URL, FETCHED_AT),
+        ("stance_id",), "council_id, motion_id, organization_id, stance_id",
+        (TO_COUNCIL, TO_MOTION, fk("organization_id", "organizations")),
+        _filters(date="d.date", faction="(d.faction = $faction OR d.organization_id = $faction)"),
+        tables=("stances",)),
+    Dataset(
+        "votes", "議員ごとの投票（記録されたもの）", "Recorded individual votes",
+        "SELECT v.vote_event_id, ve.council_id, ve.motion_id, ve.date, v.voter_name, v.name_norm, v.person_id, "
+        "v.faction, v.option_raw, v.option, v.source_url, v.fetched_at "
+        "FROM votes v JOIN vote_events ve USING (vote_event_id)",
+        (VOTE_EVENT_ID, COUNCIL_ID, MOTION_ID,
+         F("date", "date", "採決の日", "Date of the decision"),
+         F("voter_name", "string", "議員名（出典どおり）", "Member's name as printed"),
+         F("name_norm", "string", "正規化した氏名", "Normalised name"),
+         PERSON_ID,
+         F("faction", "string", "会派（出典どおり）", "Faction as printed with the vote"),
+         F("option_raw", "string", "投票（出典どおり: ○ ● 賛成 反対 投票なし …。空欄は両方とも空白）",
+           "Vote as printed (○ ● 賛成 反対 投票なし …; empty: both cells blank)"),
+         F("option", "string", "yes | no | not voting | absent | abstain | left | excluded | chair",
+           "yes | no | not voting | absent | abstain | left | excluded | chair"),
+         SOURCE_URL, FETCHED_AT),
+        ("vote_event_id", "name_norm"), "council_id, date, vote_event_id, name_norm",
+        (TO_VOTE_EVENT, TO_MOTION, TO_COUNCIL),
+        _filters(person="d.person_id", date="d.date", faction="(d.faction = $faction OR d.person_id IN "
+                 "(SELECT person_id FROM members WHERE faction = $faction OR faction_id = $faction))"),
+        tables=("votes", "vote_events")),
+)})
+
 FORMATS = {  # format → (file suffix, media type)
     "csv": (".csv", "text/csv"),
     "parquet": (".parquet", "application/vnd.apache.parquet"),
