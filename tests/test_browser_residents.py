@@ -151,36 +151,17 @@ def test_follows_belong_to_each_browser_and_a_shared_link_adds(browser, server) 
 
 # -- 2. the member's charts draw ---------------------------------------------------------------------------
 
-_BAR_RUNS = """(el) => {
-    // The tallest and widest run of one saturated colour on the chart's canvas: a drawn bar, not a
-    // legend symbol (those are about 10 px) or text.
-    const c = el.querySelector('canvas');
-    const ctx = c.getContext('2d');
-    const {width, height} = c;
-    const px = ctx.getImageData(0, 0, width, height).data;
-    const key = (x, y) => {
-        const i = (y * width + x) * 4;
-        const [r, g, b, a] = [px[i], px[i + 1], px[i + 2], px[i + 3]];
-        if (a < 200 || Math.max(r, g, b) - Math.min(r, g, b) < 60) return null;
-        return r + ',' + g + ',' + b;
-    };
-    let tall = 0, wide = 0;
-    for (let x = 0; x < width; x++) {
-        let run = 0, prev = null;
-        for (let y = 0; y < height; y++) {
-            const k = key(x, y);
-            run = k && k === prev ? run + 1 : (k ? 1 : 0); prev = k; tall = Math.max(tall, run);
-        }
-    }
-    for (let y = 0; y < height; y++) {
-        let run = 0, prev = null;
-        for (let x = 0; x < width; x++) {
-            const k = key(x, y);
-            run = k && k === prev ? run + 1 : (k ? 1 : 0); prev = k; wide = Math.max(wide, run);
-        }
-    }
-    return {tall, wide, canvas: [width, height]};
-}"""
+_BARS = """(el) => [...el.querySelectorAll('g.mark-rect.role-mark path')].map(p => {
+    const r = p.getBoundingClientRect();
+    return [Math.round(r.width), Math.round(r.height)];
+})"""
+
+
+def _bars(chart) -> list[list[int]]:
+    """(width, height) in px of every bar Vega drew (SVG rects of the bar mark, not legend symbols)."""
+    chart.scroll_into_view_if_needed(timeout=WAIT_MS)
+    chart.locator("g.mark-rect.role-mark path").first.wait_for(state="attached", timeout=WAIT_MS)
+    return chart.evaluate(_BARS)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -192,22 +173,21 @@ def test_member_charts_have_bars_and_compare_takes_a_reading(browser, server, vi
     try:
         page.goto(f"{server[0]}/member?member=demo:鈴木一郎", wait_until="domcontentloaded")
         expect(page.get_by_role("heading", name="会期ごとの質問（分野別）")).to_be_visible(timeout=WAIT_MS)
-        for key in ("chart-sessions", "chart-attendance"):
-            chart = page.locator(f".st-key-{key}")
-            chart.locator("canvas").wait_for(timeout=WAIT_MS)
-            page.wait_for_timeout(500)
-            runs = chart.evaluate(_BAR_RUNS)
-            assert runs["tall"] >= 14 and runs["wide"] >= 14, (key, runs)
+        charts = page.get_by_test_id("stVegaLiteChart")
+        # 鈴木's three questions in three 会期; his attendance in 本会議 and 委員会 (present only).
+        for i, (what, count) in enumerate((("questions per 会期", 3), ("attendance", 2))):
+            bars = _bars(charts.nth(i))
+            assert len(bars) == count and all(w >= 10 and h >= 14 for w, h in bars), (what, bars)
         # Compare: a member found by reading (hiragana, as typed on a phone).
         box = page.get_by_placeholder("髙橋 / たかはし / タカハシ").last
         box.fill("なかむら")
         box.press("Enter")
-        page.get_by_role("button", name="比べる").first.click()
-        chart = page.locator(".st-key-chart-compare")
-        chart.locator("canvas").wait_for(timeout=WAIT_MS)
-        page.wait_for_timeout(500)
-        runs = chart.evaluate(_BAR_RUNS)
-        assert runs["tall"] >= 14 and runs["wide"] >= 14, runs
+        pick = page.locator("[class*='st-key-cmp-pick-']").filter(has_text="中村 誠")
+        pick.get_by_role("button", name="比べる").click(timeout=WAIT_MS)
+        expect(page.get_by_role("button", name="中村 誠 ✕")).to_be_visible(timeout=WAIT_MS)
+        expect(charts).to_have_count(3, timeout=WAIT_MS)
+        bars = _bars(charts.nth(2))
+        assert len(bars) >= 4 and all(w >= 10 and h >= 14 for w, h in bars), bars  # 鈴木's 3 and 中村's
         assert "中村 誠" in _main_text(page)
     finally:
         context.close()
@@ -311,6 +291,11 @@ def test_every_page_in_english_stays_english(browser, server) -> None:
         context.close()
 
 
+JA_PAGES = (("/", "マイ推し"), ("/members", "議員一覧"), ("/member?member=demo:鈴木一郎", "鈴木 一郎"),
+            (f"/meetings?meeting={MEETING_101}", "会議"), ("/turnout", "投票率"), ("/data", "データ: 架空区"),
+            ("/search", "質問を探す"))
+
+
 def test_japanese_pages_show_no_streamlit_english(browser, server) -> None:
     from playwright.sync_api import expect
 
@@ -318,9 +303,7 @@ def test_japanese_pages_show_no_streamlit_english(browser, server) -> None:
     context = browser.new_context(viewport=DESKTOP, locale="ja-JP")
     page = context.new_page()
     try:
-        for path, heading in (("/", "マイ推し"), ("/members", "議員一覧"), ("/member?member=demo:鈴木一郎", "鈴木 一郎"),
-                              (f"/meetings?meeting={MEETING_101}", "会議"), ("/turnout", "投票率"),
-                              ("/data", "データ: 架空区"), ("/search", "質問を探す")):
+        for path, heading in JA_PAGES:
             page.goto(base + path, wait_until="domcontentloaded")
             expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=WAIT_MS)
             _wait_ready(page)

@@ -6,8 +6,6 @@ allows any use of political speeches except collecting one person's. Full texts 
 sitting they belong to (会議), which is 40条1項 use; see docs/legal.md.
 """
 
-import re
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -61,28 +59,18 @@ if len(history) > 1 or (len(history) == 1 and not ui.is_missing(history["end_dat
                                                  "start_date": t("member.from"), "end_date": t("member.until"),
                                                  "source_url": st.column_config.LinkColumn(t("members.col.source"))})
 
-# 令和3年第4回11月定例会, 架空区議会文教委員会(令和3年第4回11月定例会) → 令和3年第4回定例会: the 会期, without the
-# committee that a committee's minutes put in front of it.
-_SESSION = re.compile(
-    r"(令和|平成|昭和)\s*(元|[0-9０-９]+)\s*年\s*(?:第\s*([0-9０-９]+)\s*回)?[^()（）]*?(定例会|臨時会)")
-
-
-def session_label(session: object, first_date: object) -> str:
-    """The 会期 of a sitting: era, year, number and kind of the session; else the calendar year."""
-    found = _SESSION.search(str(session)) if not ui.is_missing(session) else None
-    if found:
-        era, year, number, kind = found.groups()
-        return f"{era}{year}年" + (f"第{number}回" if number else "") + kind
-    return str(pd.Timestamp(first_date).year) if not ui.is_missing(first_date) else t("unknown")
-
-
 def by_session(frame: pd.DataFrame) -> pd.DataFrame:
     """Questions per 会期 and topic, in the UI language, with the sessions in date order."""
-    frame = frame.assign(session=[session_label(s, d) for s, d in zip(frame["session"], frame["first_date"],
+    frame = frame.assign(session=[ui.session_label(s, d) for s, d in zip(frame["session"], frame["first_date"],
                                                                           strict=True)],
                          topic=frame["topic"].map(ui.topic_name))
     return frame.groupby([c for c in ("member", "session", "topic") if c in frame], as_index=False).agg(
         questions=("questions", "sum"), first_date=("first_date", "min"))
+
+
+# Streamlit's default autosize ("fit") makes `height` the whole chart's, axes and legend included, which
+# left the bars 0 px on a desktop and a 5 px strip on a phone: fit the width only, the height is the plot's.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def topic_chart(frame: pd.DataFrame, rows: int) -> alt.Chart:
@@ -93,12 +81,14 @@ def topic_chart(frame: pd.DataFrame, rows: int) -> alt.Chart:
     topic, session, count = t("member.topic"), t("member.session"), t("member.questions")
     frame = frame.rename(columns={"topic": topic, "session": session, "questions": count})
     chart = alt.Chart(frame).mark_bar().encode(
-        y=alt.Y(f"{session}:N", sort=order, title=session, axis=alt.Axis(labelLimit=180)),
+        y=alt.Y(f"{session}:N", sort=order, title=session,
+                axis=alt.Axis(labelLimit=180, titleAngle=0, titleAlign="left", titleAnchor="start", titleY=-8,
+                              titleX=-4)),
         x=alt.X(f"sum({count}):Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color(f"{topic}:N", title=topic, legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=[f"{session}:N", f"{topic}:N", alt.Tooltip(f"sum({count}):Q", title=count)],
     )
-    return chart.properties(height=max(2, rows) * 26)
+    return chart.properties(height=max(2, rows) * 26, autosize=FIT_WIDTH)
 
 
 st.subheader(t("member.over_time"), anchor=False)
@@ -149,7 +139,7 @@ else:
                         legend=alt.Legend(orient="bottom")),
         order=alt.Order("order:Q"),
         tooltip=[f"{kind_col}:N", f"{status_col}:N", f"sum({count_col}):Q"],
-    ).properties(height=max(1, len(attendance)) * 34), width="stretch", key="chart-attendance")
+    ).properties(height=max(1, len(attendance)) * 34, autosize=FIT_WIDTH), width="stretch", key="chart-attendance")
 st.caption(t("member.attendance_how"))
 
 member_votes.render(db, person_id)  # 採決での態度 (issue 17): own votes, else the faction's stance, labelled
@@ -195,7 +185,7 @@ if chosen:
         sessions_of = data.load_questions_by_session(db, (pid,))
         rows.append({
             "name": who[pid], "faction": p["faction"] or t("no_faction"), "questions": int(p["questions"]),
-            "sessions": len({session_label(s, d) for s, d in zip(sessions_of["session"], sessions_of["first_date"],
+            "sessions": len({ui.session_label(s, d) for s, d in zip(sessions_of["session"], sessions_of["first_date"],
                                                                    strict=True)}),
             "plenary": (f"{int(plenary['present'].iloc[0])}/{int(plenary['listed'].iloc[0])}"
                         if len(plenary) else "—"),
