@@ -67,7 +67,7 @@ def non_public(address: str) -> str | None:
         return None
     if getattr(ip, "ipv4_mapped", None):
         ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "private", "multicast", "unspecified", "reserved"):
+    for kind in ("loopback", "link_local", "unspecified", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     return None

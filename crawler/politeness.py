@@ -8,9 +8,10 @@ first request could follow the minutes spider's last one at once. Here the run's
 
 - robots.txt, one per host (scheme and host:port) for the whole run: RobotsRFC9309 keeps its
   parsers in the run's HostState, so the second spider reuses what the first read;
-- the time of the last request each host got: HostClock holds a crawler's request until
-  DOWNLOAD_DELAY has passed since another crawler's last request to that host (within one
-  crawler Scrapy's download slot does this already).
+- when each host's last request ended: HostClock holds a crawler's request until DOWNLOAD_DELAY
+  has passed since another crawler's last request to that host was answered (within one crawler
+  Scrapy's download slot does this already), so the spiders, which run one after another, keep
+  one pace per host.
 
 RFC 9309 §2.3.1: robots.txt answering 2xx is obeyed; 4xx ("unavailable") allows everything;
 5xx or a network error after the retries ("unreachable") disallows everything for the run, and
@@ -38,7 +39,7 @@ class HostState:
     """What the crawlers of one run share about each host."""
 
     robots: dict = field(default_factory=dict)       # netloc → parser | Unreachable | Deferred
-    last_sent: dict = field(default_factory=dict)    # netloc → (crawler, monotonic time)
+    last_done: dict = field(default_factory=dict)    # netloc → (crawler, monotonic time its last request ended)
 
 
 _run = HostState()
@@ -114,21 +115,23 @@ class RobotsRFC9309(RobotsTxtMiddleware):
 
 
 class HostClock:
-    """DOWNLOAD_DELAY between one crawler's request and another crawler's last one to that host."""
+    """DOWNLOAD_DELAY between one crawler's request and the end of another crawler's last one to that host."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        crawler.signals.connect(self.reached, signal=signals.request_reached_downloader)
+        # request_left_downloader: the request is done (answered or failed). request_reached_downloader
+        # would be too early: it fires when the request joins its slot's queue, before the slot's delay.
+        crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def reached(self, request, spider=None):
-        current_run().last_sent[urlparse_cached(request).netloc] = (self.crawler, monotonic())
+    def left(self, request, spider=None):
+        current_run().last_done[urlparse_cached(request).netloc] = (self.crawler, monotonic())
 
     async def process_request(self, request):
-        last = current_run().last_sent.get(urlparse_cached(request).netloc)
+        last = current_run().last_done.get(urlparse_cached(request).netloc)
         if last is None or last[0] is self.crawler:
             return None
         wait = self.crawler.settings.getfloat("DOWNLOAD_DELAY") - (monotonic() - last[1])
