@@ -3,7 +3,8 @@
 Which of two fetches of a sitting is newer was decided by `fetched_at`: equal times (two imports in
 one second, or a file's mtime) tied arbitrarily, and clocks of two machines writing one staging
 folder disagree. Each run now takes the next number of its council's sequence when it starts
-(data/staging/<council>/.run-sequence, under a lock); the run keeps it in `run.seq`. A load orders
+(data/staging/.sequences/<council>, under a lock: beside the councils' folders, not in them, so
+a council's folder holds only its runs); the run keeps it in `run.seq`. A load orders
 runs by that number, and by `fetched_at` only within one run or among runs made before sequences
 existed (number 0, older than any numbered run).
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from pipeline.paths import staging_dir
 
-SEQUENCE = ".run-sequence"
+SEQUENCES = ".sequences"
 RUN_SEQ = "run.seq"
 
 
@@ -34,11 +35,13 @@ def new_run(council_code: str, spider: str, staging: Path | None = None) -> tupl
 
     The number is one past both the counter and every run already there, so a deleted counter
     (or a copied-in run) never makes a new run rank below an old one."""
-    council_dir = Path(staging or staging_dir()) / council_code
+    staging = Path(staging or staging_dir())
+    council_dir = staging / council_code
     council_dir.mkdir(parents=True, exist_ok=True)
-    with open(council_dir / (SEQUENCE + ".lock"), "w") as lock:
+    (staging / SEQUENCES).mkdir(exist_ok=True)
+    counter = staging / SEQUENCES / council_code
+    with open(counter.with_name(council_code + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        counter = council_dir / SEQUENCE
         try:
             last = int(counter.read_text(encoding="ascii").strip())
         except (FileNotFoundError, ValueError):
@@ -49,7 +52,7 @@ def new_run(council_code: str, spider: str, staging: Path | None = None) -> tupl
         run = council_dir / run_id
         run.mkdir(parents=True, exist_ok=True)
         (run / RUN_SEQ).write_text(f"{number}\n", encoding="ascii")
-        tmp = counter.with_name(f"{SEQUENCE}.{os.getpid()}.tmp")
+        tmp = counter.with_name(f"{council_code}.{os.getpid()}.tmp")
         tmp.write_text(f"{number}\n", encoding="ascii")
         os.replace(tmp, counter)
     return run_id, run, number

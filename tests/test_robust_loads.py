@@ -229,5 +229,7 @@ def test_run_order_not_wall_clocks_decides_the_newer_fetch(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT text FROM speeches").fetchone()[0] == "後の取得"
     # A deleted counter never makes a new run rank below the runs already there.
-    (staging / "demo" / ".run-sequence").unlink()
+    (staging / ".sequences" / "demo").unlink()
+    # A council's folder holds only its runs (tests and crawler.run list them).
+    assert sorted(p.name for p in (staging / "demo").iterdir()) == sorted([first.name, second.name])
     assert new_run("demo", "discussnet", staging)[2] == two + 1
