@@ -6,7 +6,7 @@ sitting (and the whole corpus) holds precisely the planned number of speeches.
 
 from __future__ import annotations
 
-from . import phrases
+from . import phrases, votes
 from .jpformat import RULE, SP, fw, kanji_ordinal
 from .people import Member
 from .topics import KAN, TOPICS_BY_COMMITTEE, Topic
@@ -313,12 +313,15 @@ def report_unit(w: Writer, index: int, size: int) -> list[Block]:
         f"ただいま議題となりました{bill}につきまして、{committee}における審査の経過と結果を御報告いたします。",
         "本委員会は、理事者から説明を聴取した後、質疑を行いました。",
         f"質疑では、{subject}などについて質疑がありました。",
-        f"採決の結果、本案は{result}。",
+        f"採決の結果、本案は{result.replace('賛成多数', '賛成多数' + votes.report_sides(w, index), 1)}。",
         "以上で報告を終わります。",
     ])
     vote = ["これより採決いたします。",
             "本案は、委員長報告のとおり決定することに御異議ありませんか。" + AGREED]
     done = ["御異議なしと認めます。", "よって、本案は原案のとおり可決されました。\n" + RULE]
+    if "賛成多数" in result:  # contested: 起立, or a 記名投票 with names (demo/votes.py)
+        vote, done = votes.plenary_vote(w, index)
+        done[-1] += "\n" + RULE
     if size == 3:
         return [intro, report, w.chair(*vote, *done)]
     return [intro, report, w.chair(*vote), w.chair(*done)]

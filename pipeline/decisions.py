@@ -96,6 +96,25 @@ _COMMITTEE = re.compile(r"([一-龥ァ-ヶー・]{1,20}委員会)")
 _SENTENCE = re.compile(r"[^。\n]+[。]?")
 _WS = re.compile(r"[ \u3000\t]+")
 
+# 記名投票 whose names the minutes print (〔参照〕 賛成者（白票）の氏名 … 反対者（青票）の氏名 …).
+_NAMES_HEAD = re.compile(r"(?P<side>賛成|反対|可とする|否とする|白票|青票)[^\n。]{0,12}?の?(?:氏名|議員の氏名)[^\n]*")
+_NAME = re.compile(r"(?:\d+\s*番\s*)?((?:[^\s\d、,。君()（）〔〕]\s?){1,12}?)\s*(?:君|議員)")
+_SIDES = {"賛成": ("賛成", "yes"), "可とする": ("賛成", "yes"), "白票": ("白票", "yes"),
+          "反対": ("反対", "no"), "否とする": ("反対", "no"), "青票": ("青票", "no")}
+
+# A committee chair's report naming each side: 「賛成多数（賛成：架空自由党、区民クラブ、反対：みどりの風）」
+_SIDES_STATED = re.compile(r"[(（]賛成[:：](?P<yes>[^)）]*?)[、,]\s*反対[:：](?P<no>[^)）]*)[)）]")
+
+
+def stated_stances(clause: str) -> list[dict]:
+    m = _SIDES_STATED.search(clause)
+    if not m:
+        return []
+    return [{"faction": f.strip(), "option_raw": raw, "option": option}
+            for raw, option, group in (("賛成", "yes", m["yes"]), ("反対", "no", m["no"]))
+            for f in re.split(r"[、,]", group) if f.strip()]
+
+
 CHAIR_ROLES = ("議長", "副議長", "仮議長", "委員長", "副委員長", "委員長代理", "会長", "副会長", "分科会長", "主査")
 
 METHODS = ("簡易採決", "起立", "挙手", "押しボタン", "記名投票", "無記名投票", "投票")
@@ -118,6 +137,9 @@ class Decision:
     body: str | None = None     # the committee, for a reported decision
     sentence: str = ""          # the announcing sentence (NFKC), as evidence
     items: list[str] = field(default_factory=list)  # every motion of the group, in order
+    names: list[dict] = field(default_factory=list)  # 記名投票 with names printed: {name, option_raw, option}
+    # a report's 「（賛成：A、B、反対：C）」: {faction, option_raw, option}
+    stances: list[dict] = field(default_factory=list)
 
     def record(self) -> dict:
         return asdict(self)
@@ -175,7 +197,8 @@ def _method(sentence: str, current: str | None) -> str | None:
     if "記名投票" in sentence:
         return "記名投票"
     if re.search(r"投票(?:により|によって|で|を行|を開始)", sentence):
-        return "投票"
+        # 「投票を行います」 after 「記名投票をもって採決いたします」 is the same ballot
+        return current if current in ("記名投票", "無記名投票", "押しボタン") else "投票"
     if re.search(r"起立(?:により|によって|採決|を(?:求め|願)|願)", sentence):
         return "起立"
     if re.search(r"挙手(?:により|によって|採決)|賛成の(?:方|諸君|委員|議員)[^。]{0,10}挙手", sentence):
@@ -202,6 +225,20 @@ def _majority(text: str) -> str | None:
     if m["all"]:
         return "全員"
     return m["size"]
+
+
+def named_votes(text: str) -> list[dict]:
+    """The names printed under 賛成者（白票）の氏名 / 反対者（青票）の氏名, each with its side."""
+    heads = list(_NAMES_HEAD.finditer(text))
+    out = []
+    for i, head in enumerate(heads):
+        segment = text[head.end():heads[i + 1].start() if i + 1 < len(heads) else len(text)]
+        raw, option = _SIDES[head["side"]]
+        for m in _NAME.finditer(segment):
+            name = m.group(1).strip()
+            if name:
+                out.append({"name": name, "option_raw": raw, "option": option})
+    return out
 
 
 def is_chair(speech: dict) -> bool:
@@ -317,13 +354,14 @@ def _without_titles(text: str) -> str:
     return re.sub(r"「[^」]*」", "", text)
 
 
-def _report(speech: dict, text: str, seq: int, reported: dict[str, str]) -> list[Decision]:
+def _report(speech: dict, text: str, seq: int, reported: dict[str, str],
+            on_floor: list[str] | None = None) -> list[Decision]:
     """A committee chair's report: the committee's decisions, and what 委員長報告のとおり will mean."""
     out: list[Decision] = []
     role = speech.get("speaker_role") or split_speaker(speech.get("speaker_raw") or "").role or ""
     body = role[:-1] + "会" if role.endswith("委員長") and len(role) > 3 else (
         c.group(1) if (c := _COMMITTEE.search(text)) else None)
-    context: list[str] = []
+    context: list[str] = list(on_floor or [])
     for sentence in _SENTENCE.findall(text):
         for clause in re.split(r"(?<=ところ)、|(?<=決し)、|(?<=決定し)、", sentence):
             named = [m for m, _ in motions_in(clause)]
@@ -347,7 +385,8 @@ def _report(speech: dict, text: str, seq: int, reported: dict[str, str]) -> list
                 reported[m] = result
                 out.append(Decision(motion=m, title=None, method=method, result=result, majority=majority,
                                     group=group, seq=seq, speech=speech.get("speech_id"), reported=True,
-                                    body=body, sentence=clause.strip(), items=list(motions)))
+                                    body=body, sentence=clause.strip(), items=list(motions),
+                                    stances=stated_stances(clause)))
     return out
 
 
@@ -369,8 +408,9 @@ def extract(speeches: list[dict]) -> list[Decision]:
             if title and motion not in titles:
                 titles[motion] = title
         if not is_chair(speech):
-            if _REPORT.search(text) and found:
-                out.extend(_report(speech, text, seq, reported))
+            if _REPORT.search(text) and (found or floor.remaining()):
+                # 「本案は…可決すべきものと決定いたしました」 with no number: the item on the floor
+                out.extend(_report(speech, text, seq, reported, floor.remaining()))
             floor.name(found)
             continue
         last_item = None
@@ -392,6 +432,11 @@ def extract(speeches: list[dict]) -> list[Decision]:
                 question = _sentence(sentence, speech, seq, floor, question, reported, titles, out)
                 if _ON_FLOOR.search(sentence):
                     listing = []
+        if _NAMES_HEAD.search(text) and out and out[-1].method in ("記名投票", "投票", "押しボタン"):
+            names = named_votes(text)
+            for d in out:
+                if d.seq == out[-1].seq and not d.reported:
+                    d.names = names
     return out
 
 

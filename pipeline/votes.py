@@ -26,10 +26,11 @@ import pandas as pd
 
 from pipeline.annotations import restore
 from pipeline.decisions import extract
+from pipeline.normalize import normalize_name
 
 DDL = (Path(__file__).with_name("votes_schema.sql")).read_text(encoding="utf-8")
 # Bump when pipeline/decisions.py changes what it finds: every sitting is read again.
-VERSION = "1"
+VERSION = "4"
 BATCH = 200
 
 _CLASSES = (
@@ -80,7 +81,7 @@ def pending(con: duckdb.DuckDBPyConnection, changed: str) -> list[str]:
     """, [VERSION]).fetchall()]
 
 
-def _rows(meeting: pd.DataFrame) -> tuple[list[dict], list[dict], list[dict]]:
+def _rows(meeting: pd.DataFrame) -> tuple[list[dict], ...]:
     speeches = meeting.to_dict("records")
     for sp in speeches:
         notes = sp.pop("annotations")
@@ -89,7 +90,7 @@ def _rows(meeting: pd.DataFrame) -> tuple[list[dict], list[dict], list[dict]]:
     first = speeches[0]
     council, meeting_id, day = first["council_id"], first["meeting_id"], first["date"]
     year = int(str(day)[:4]) if day else None
-    events, counts, motions = [], [], []
+    events, counts, motions, votes, stances = [], [], [], [], []
     for d in extract(speeches):
         sp = by_seq.get(d.seq, first)
         mid = motion_id(council, year, d.motion, meeting_id)
@@ -102,7 +103,7 @@ def _rows(meeting: pd.DataFrame) -> tuple[list[dict], list[dict], list[dict]]:
                "evidence": d.sentence, "source_url": sp["source_url"], "fetched_at": sp["fetched_at"]}
         row["content_hash"] = _hash(*(row[k] for k in ("motion_id", "body", "reported", "grouping", "method",
                                                        "result", "majority", "evidence", "source_url")),
-                                    d.yes, d.no, d.total)
+                                    d.yes, d.no, d.total, json.dumps([d.names, d.stances], ensure_ascii=False))
         events.append(row)
         for option, value in (("total", d.total), ("yes", d.yes), ("no", d.no)):
             if value is not None:
@@ -110,7 +111,17 @@ def _rows(meeting: pd.DataFrame) -> tuple[list[dict], list[dict], list[dict]]:
         motions.append({"motion_id": mid, "council_id": council, "identifier": d.motion, "title": d.title,
                         "classification": classify(d.motion), "year": year, "source_url": sp["source_url"],
                         "fetched_at": sp["fetched_at"]})
-    return events, counts, motions
+        for st in d.stances:  # a committee report naming each faction's side
+            org = f"{council}:faction:{normalize_name(st['faction'])}"
+            stances.append({"stance_id": f"{mid}@{org}@{vid}", "council_id": council, "motion_id": mid,
+                            "organization_id": org, "faction": st["faction"], "option_raw": st["option_raw"],
+                            "option": st["option"], "date": day, "source": f"minutes:{meeting_id}",
+                            "source_url": sp["source_url"], "fetched_at": sp["fetched_at"]})
+        for n in d.names:  # a 記名投票 whose names the minutes print
+            votes.append({"vote_event_id": vid, "voter_name": n["name"], "name_norm": normalize_name(n["name"]),
+                          "option_raw": n["option_raw"], "option": n["option"], "source_url": sp["source_url"],
+                          "fetched_at": sp["fetched_at"], "council_id": council, "date": day})
+    return events, counts, motions, votes, stances
 
 
 def derive(con: duckdb.DuckDBPyConnection, changed: str) -> dict[str, int]:
@@ -134,12 +145,14 @@ def _derive_batch(con: duckdb.DuckDBPyConnection, meeting_ids: list[str]) -> dic
         FROM speeches s JOIN decision_ids USING (meeting_id) JOIN meetings m USING (meeting_id)
         ORDER BY s.meeting_id, s.seq
     """).df()
-    events, counts, motions = [], [], []
+    events, counts, motions, votes, stances = [], [], [], [], []
     for _, meeting in speeches.groupby("meeting_id", sort=False):
-        e, c, m = _rows(meeting)
+        e, c, m, v, s = _rows(meeting)
         events += e
         counts += c
         motions += m
+        votes += v
+        stances += s
     before = dict(con.execute("SELECT vote_event_id, content_hash FROM vote_events JOIN decision_ids "
                               "USING (meeting_id) WHERE source = 'minutes'").fetchall())
     after = {e["vote_event_id"]: e["content_hash"] for e in events}
@@ -147,8 +160,9 @@ def _derive_batch(con: duckdb.DuckDBPyConnection, meeting_ids: list[str]) -> dic
               "update": sum(k in before and before[k] != h for k, h in after.items()),
               "noop": sum(before.get(k) == h for k, h in after.items()),
               "delete": sum(k not in after for k in before)}
-    con.execute("DELETE FROM counts WHERE vote_event_id IN (SELECT vote_event_id FROM vote_events "
-                "JOIN decision_ids USING (meeting_id) WHERE source = 'minutes')")
+    for table in ("counts", "votes"):
+        con.execute(f"DELETE FROM {table} WHERE vote_event_id IN (SELECT vote_event_id FROM vote_events "
+                    "JOIN decision_ids USING (meeting_id) WHERE source = 'minutes')")
     con.execute("DELETE FROM vote_events WHERE source = 'minutes' "
                 "AND meeting_id IN (SELECT meeting_id FROM decision_ids)")
     if events:
@@ -158,6 +172,25 @@ def _derive_batch(con: duckdb.DuckDBPyConnection, meeting_ids: list[str]) -> dic
     if counts:
         frame = pd.DataFrame(counts).drop_duplicates(["vote_event_id", "option"])  # noqa: F841
         con.execute("INSERT INTO counts SELECT vote_event_id, option, value FROM frame")
+    con.execute("DELETE FROM stances WHERE source IN (SELECT 'minutes:' || meeting_id FROM decision_ids)")
+    if stances:
+        frame = pd.DataFrame(stances).drop_duplicates("stance_id")  # noqa: F841 - read by DuckDB
+        con.execute("INSERT INTO stances SELECT stance_id, council_id, motion_id, organization_id, faction, "
+                    "option_raw, option, date::DATE, source, source_url, fetched_at::TIMESTAMPTZ FROM frame")
+    if votes:
+        # The member by normalised name at that council; the faction theirs at that date (memberships),
+        # since the minutes print names only. A name that matches nobody keeps person_id NULL.
+        frame = pd.DataFrame(votes).drop_duplicates(["vote_event_id", "name_norm"])  # noqa: F841
+        con.execute("""
+            INSERT INTO votes
+            SELECT f.vote_event_id, f.voter_name, f.name_norm, p.person_id,
+                   (SELECT any_value(o.name) FROM memberships ms JOIN organizations o USING (organization_id)
+                    WHERE ms.person_id = p.person_id AND o.classification = 'faction'
+                      AND (ms.start_date IS NULL OR ms.start_date <= f.date::DATE)
+                      AND (ms.end_date IS NULL OR f.date::DATE <= ms.end_date)),
+                   f.option_raw, f.option, f.source_url, f.fetched_at::TIMESTAMPTZ
+            FROM frame f LEFT JOIN people p ON p.council_id = f.council_id AND p.name_norm = f.name_norm
+        """)
     if motions:
         _upsert_motions(con, motions)
     _drop_orphan_motions(con)

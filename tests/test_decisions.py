@@ -196,3 +196,33 @@ def test_motion_ranges_and_identifiers():
         "議案第146号", "議案第170号"]
     assert [m for m, _ in motions_in("会議案第１号、第２号議案、令和６年陳情第12号")] == [
         "会議案第1号", "第2号議案", "令和6年陳情第12号"]
+
+
+def test_constructed_named_vote_with_names_printed():
+    d = extract(sitting(
+        chair("日程第２、議案第５号を議題といたします。"),
+        chair("これより採決いたします。本案は記名投票をもって採決いたします。投票を行います。"),
+        chair("投票の結果を報告いたします。投票総数４票、白票３票、青票１票。よって、本案は原案のとおり可決されました。\n"
+              "〔参照〕\n賛成者（白票）の氏名\n　１番　佐藤　花子君　２番　鈴木一郎君　３番　髙橋健二君\n"
+              "反対者（青票）の氏名\n　４番　山田太郎君")))
+    assert [(x.motion, x.method, x.total, x.yes, x.no) for x in d] == [("議案第5号", "記名投票", 4, 3, 1)]
+    assert [(n["name"], n["option"]) for n in d[0].names] == [
+        ("佐藤 花子", "yes"), ("鈴木一郎", "yes"), ("髙橋健二", "yes"), ("山田太郎", "no")]
+
+
+def test_constructed_simple_decision_carries_no_names_or_counts():
+    d = extract(sitting(chair("議案第６号について採決します。原案のとおり決定することに御異議ありませんか。"),
+                        chair("御異議なしと認めます。よって、議案第６号は原案のとおり可決されました。")))
+    assert d[0].names == [] and (d[0].yes, d[0].no, d[0].total) == (None, None, None)
+
+
+def test_constructed_report_states_each_factions_side():
+    d = extract(sitting(
+        chair("日程第３、議案第７号を議題といたします。"),
+        member("議案第７号について、審査の経過と結果を御報告いたします。採決の結果、本案は賛成多数（賛成：架空自由党、"
+               "区民クラブ、反対：みどりの風）により、原案のとおり可決すべきものと決定いたしました。",
+               raw="◆企画総務委員長（鈴木一郎議員）")))
+    [report] = [x for x in d if x.reported]
+    assert report.body == "企画総務委員会" and report.majority == "多数"
+    assert [(s["faction"], s["option"]) for s in report.stances] == [
+        ("架空自由党", "yes"), ("区民クラブ", "yes"), ("みどりの風", "no")]

@@ -117,3 +117,28 @@ def test_roll_call_votes_linked_to_members(data_dir):
     assert dict(con.execute("SELECT option, value FROM counts").fetchall()) == {"total": 238, "yes": 232, "no": 6}
     con.close()
     assert load(["kokkai"], db, staging).counts["roll_calls"]["noop"] == 1
+
+
+def test_named_vote_and_reported_sides_from_the_minutes(data_dir):
+    staging = data_dir / "staging"
+    chair = ("○議長（山田太郎議員）", "議長", "山田太郎")
+    sitting = _sitting("よって、議案第１号は原案のとおり可決されました。") | {"speeches": [
+        _speech(1, *chair, "日程第１、議案第１号　架空区手数料条例の一部を改正する条例を議題といたします。"),
+        _speech(2, "◆企画総務委員長（佐藤花子議員）", "企画総務委員長", "佐藤花子",
+                "採決の結果、本案は賛成多数（賛成：架空自由党、反対：区民の会）により、原案のとおり可決すべきものと"
+                "決定いたしました。"),
+        _speech(3, *chair, "これより採決いたします。本案は記名投票をもって採決いたします。"),
+        _speech(4, *chair, "投票総数２票、白票１票、青票１票。よって、本案は原案のとおり可決されました。\n〔参照〕\n"
+                           "賛成者（白票）の氏名\n　２番　佐藤花子君\n反対者（青票）の氏名\n　９番　架空一郎君")],
+        "attendance": [{"seat": 1, "name": "山田太郎", "status": "present"},
+                       {"seat": 2, "name": "佐藤　花子", "status": "present"}]}
+    _stage(staging, "demo", "r1", "meetings", [sitting])
+    db = data_dir / "o.duckdb"
+    load(["demo"], db, staging)
+    con = duckdb.connect(str(db), read_only=True)
+    # 佐藤花子 is a member (attendance); 架空一郎 matches nobody and is kept as printed
+    named = con.execute("SELECT voter_name, person_id, option_raw, option FROM votes ORDER BY voter_name").fetchall()
+    assert named == [("佐藤花子", "demo:佐藤花子", "賛成", "yes"), ("架空一郎", None, "反対", "no")]
+    assert con.execute("SELECT faction, option, source FROM stances ORDER BY faction").fetchall() == [
+        ("区民の会", "no", "minutes:demo-discussnet-9-1"), ("架空自由党", "yes", "minutes:demo-discussnet-9-1")]
+    assert con.execute("SELECT count(*) FROM vote_events WHERE reported").fetchone()[0] == 1
