@@ -9,6 +9,7 @@ each bad page on the record, its raw body archived byte for byte, every good pag
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -305,6 +306,7 @@ BAD_MINUTES: dict[str, tuple[Callable[[bytes], bytes], bool]] = {
     "reordered speeches": (lambda b: _with_blocks(_blocks(b)[::-1]), True),
     "JSONP": (lambda b: b"callback(" + b + b");", True),
     "a 900 KB line": (_long_line, True),
+    "JSON nested 100,000 deep": (lambda b: b"[" * 100_000 + b"]" * 100_000, False),  # RecursionError before
 }
 
 
@@ -333,6 +335,8 @@ def test_a_crawl_records_each_bad_page_archives_it_and_keeps_the_rest(data_dir):
         # On the record: URL, reason, and the raw body byte for byte, to test a parser fix against.
         assert f["outcome"] == "parse_error" and f["url"].startswith(server.url) and f["reason"]
         assert Path(f["archive_path"]).read_bytes() == served[key]
+    nested = next((str(c), str(s)) for label, (c, s) in bad.items() if label.startswith("JSON nested"))
+    assert by_sitting[nested]["reason"].startswith("ParseError: nested too deeply"), by_sitting[nested]
 
     # The rest of the crawl is kept: every sitting not rejected, speech for speech, after a load.
     from pipeline.load import load
@@ -377,3 +381,84 @@ def test_an_unexpected_callback_error_is_recorded_with_its_body(data_dir, tmp_pa
     assert logged["url"] == response.url and logged["request_body"] == "schedule_id=7"
     assert Path(logged["archive_path"]).read_bytes() == b'{"odd": true}'
     assert re.fullmatch(r"[0-9a-f]{64}", Path(logged["archive_path"]).name)
+
+
+# -- bounded parsing (issue 14.5, 14.10) ------------------------------------------------------------
+NESTED = {"JSON arrays": b"[" * 100_000 + b"]" * 100_000, "JSON objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+          "markup": b"<div>" * 100_000 + b"</div>" * 100_000}
+
+
+@pytest.mark.parametrize("parse", EVERY_PARSER, ids=lambda f: f"{f.__module__.rsplit('.', 1)[-1]}.{f.__name__}")
+def test_deeply_nested_input_is_a_parse_error(parse):
+    for label, body in NESTED.items():
+        parse_or_reject(parse, body, label)
+
+
+def test_parse_page_reports_deep_nesting_as_a_parse_error(tmp_path):
+    """Before: `oshigiin parse-page discussnet minute` died with a RecursionError traceback."""
+    from click.testing import CliRunner
+
+    from oshigiin.cli import main as cli
+
+    page = tmp_path / "nested.json"
+    page.write_bytes(NESTED["JSON arrays"])
+    result = CliRunner().invoke(cli, ["parse-page", "discussnet", "minute", str(page)])
+    assert result.exit_code == 1 and not isinstance(result.exception, RecursionError), result.exception
+    assert "ParseError: nested too deeply" in result.output
+
+
+def long_line(piece: str, length: int) -> str:
+    return (piece * (length // len(piece) + 1))[:length]
+
+
+def demo_minute_with_speaker(line: str) -> bytes:
+    """A demo sitting's answer whose first question carries `line` as its speaker (title and body):
+    what the spider parses on the reactor's thread."""
+    council = DemoCouncil(60)
+    minute = council.minute(*council.meeting_ids()[0])
+    block = next(b for b in minute["tenant_minutes"] if b["minute_type_code"] == 5)
+    block["title"] = line
+    block["body"] = f"<pre>◆{line}　伺います。\n</pre>"
+    return json.dumps(minute, ensure_ascii=False).encode()
+
+
+def _split_speaker(body: bytes):
+    from pipeline.speakers import split_speaker
+
+    return split_speaker(body.decode("utf-8"))
+
+
+# Every parser, and the speaker splitter every text parser calls, on the line as the whole page (plain,
+# and led by a speaker marker), and the DiscussNet sitting with the line as a speaker.
+LINEAR = [*((f"{f.__module__.rsplit('.', 1)[-1]}.{f.__name__}", f, lambda line: line.encode()) for f in EVERY_PARSER),
+          *((f"{f.__module__.rsplit('.', 1)[-1]}.{f.__name__} ○", f, lambda line: f"○{line}\n".encode())
+            for f in EVERY_PARSER),
+          ("speakers.split_speaker", _split_speaker, lambda line: f"○{line}".encode()),
+          ("discussnet.parse_minute, speaker line", dn.parse_minute, demo_minute_with_speaker)]
+LINE_PIECES = st.lists(st.sampled_from([
+    "あ", "山田", "○", "◆", "（", "）", "(", ")", "議員", "議長", "委員長", "総務部長", "番", "２０", " ", "\u3000",
+    "<", ">", "{", '"', "\\", "&amp;", "君", "・", "令和６年", "：",
+]), min_size=1, max_size=6).map("".join)
+SHORT, LONG = 8_000, 80_000
+
+
+def best_time(fn, body: bytes) -> float:
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        with contextlib.suppress(*PARSE_ERRORS):
+            fn(body)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@settings(max_examples=15, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(piece=LINE_PIECES)
+def test_no_parser_grows_faster_than_linearly_in_line_length(piece):
+    """Ten times the line, at most ~ten times the time (25× allowed for noise on a shared machine,
+    plus 0.2 s). Before: split_speaker's `_ROLE_AT_END` took 1.1 s at 8,000 characters and 9.1 s at
+    24,000 here: a quadratic regex, and a 700 KB speaker line stalled the crawl for minutes."""
+    for name, parse, page in LINEAR:
+        short, long = best_time(parse, page(long_line(piece, SHORT))), best_time(parse, page(long_line(piece, LONG)))
+        assert long <= 25 * short + 0.2 and long < 5, (name, piece, f"{short:.4f} s", f"{long:.4f} s")
