@@ -260,3 +260,89 @@ def test_cli_exports_and_explains_errors(demo_db, tmp_path):
             assert result.exit_code != 0 and message in result.output
         else:
             assert result.exit_code == 0 and json.loads((tmp_path / "e" / "speeches.json").read_text()) == []
+
+
+# -- issue 13 item 5: the search page's filters; its legal rule; issue 14 item 8: Excel formulas --------------
+
+def test_a_search_export_applies_meeting_and_speech_kind_as_the_engine_does(demo_db, tmp_path):
+    indexed = tmp_path / "indexed.duckdb"
+    shutil.copyfile(demo_db, indexed)
+    with duckdb.connect(str(indexed)) as con:
+        search.rebuild(con)
+    combos = [{}, {"meeting_kind": "本会議"}, {"kind": "answer"}, {"meeting_kind": "本会議", "kind": "answer"},
+              {"meeting_kind": "委員会", "kind": "question", "date_from": "2024-01-01"}]
+    counts = set()
+    with opened(indexed) as con:
+        for combo in combos:
+            total = search.search(con, "保育", facets=False, **combo).total
+            rows = export(con, "search", "csv", tmp_path / "s", Filters(query="保育", **combo)).resources[0].rows
+            assert rows == total > 0, combo
+            counts.add(total)
+    assert len(counts) == len(combos)  # each filter narrowed something: the comparison means something
+
+
+def test_one_member_gets_headlines_and_excerpts_never_compiled_full_texts(demo_db, tmp_path):
+    """著作権法40条1項: compiling one speaker's statements is excluded; 32条: quotation with the source."""
+    person = sql(demo_db, "SELECT person_id FROM speeches WHERE person_id IS NOT NULL GROUP BY 1 "
+                          "ORDER BY max(length(text)) DESC, 1 LIMIT 1")[0][0]
+    result = export(demo_db, ["speeches", "questions", "search"], "csv", tmp_path / "one",
+                    Filters(person=person, query="区"))
+    texts = {r[0]: r[1] for r in sql(demo_db, "SELECT speech_id, text FROM speeches WHERE person_id = ?", [person])}
+    assert max(len(t) for t in texts.values()) > 120  # there is a long speech to cut
+    for name in ("speeches", "search"):
+        with open(tmp_path / "one" / f"{name}.csv", encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and "text" not in rows[0] and "annotations" not in rows[0]
+        for r in rows:
+            assert len(r["excerpt"]) <= 120 and r["source_url"].startswith("http")
+            flat = " ".join(texts[r["speech_id"]].replace("\u3000", " ").split())
+            assert flat.startswith(r["excerpt"].rstrip("…")), r["speech_id"]
+        assert any(r["headline"] for r in rows)  # the question's headline where the speech is part of one
+    with open(tmp_path / "one" / "questions.csv", encoding="utf-8", newline="") as f:
+        items = [json.loads(r["items"]) for r in csv.DictReader(f)]
+    assert items and all(set(i) <= {"no", "heading"} for q in items for i in q)
+    package = json.loads((tmp_path / "one" / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
+    assert "excerpt" in described["speeches"] and "text" not in described["speeches"]
+    # Across speakers (a faction, a query) the full text stays.
+    across = export(demo_db, "speeches", "parquet", tmp_path / "all", Filters(query="区")).resources[0].path
+    assert "text" in pq.read_table(across).column_names
+    assert result.resources[0].rows == sql(demo_db, "SELECT count(*) FROM speeches WHERE person_id = ? "
+                                                    "AND contains(text_norm, '区')", [person])[0][0]
+
+
+HOSTILE_CELLS = ['=HYPERLINK("http://example.invalid","x")', "+81 3 1234", "-1+1", "@SUM(A1)", "\tタブ",
+                 "\r改行", "普通の発言"]
+
+
+def test_excel_csv_defuses_formulas_and_plain_csv_and_parquet_stay_exact(demo_db, tmp_path):
+    db = tmp_path / "hostile.duckdb"
+    shutil.copyfile(demo_db, db)
+    with duckdb.connect(str(db)) as con:
+        ids = [r[0] for r in con.execute("SELECT speech_id FROM speeches ORDER BY speech_id LIMIT ?",
+                                         [len(HOSTILE_CELLS)]).fetchall()]
+        for speech_id, text in zip(ids, HOSTILE_CELLS, strict=True):
+            con.execute("UPDATE speeches SET text = ?, speaker_name = ? WHERE speech_id = ?", [text, text, speech_id])
+    plain = export(db, "speeches", "csv", tmp_path / "plain").resources[0].path
+    excel = export(db, "speeches", "csv", tmp_path / "excel", excel=True)
+    parquet = export(db, "speeches", "parquet", tmp_path / "pq").resources[0].path
+
+    def cells(path: Path, encoding: str) -> dict[str, dict]:
+        with open(path, encoding=encoding, newline="") as f:
+            return {r["speech_id"]: r for r in csv.DictReader(f)}
+
+    plain_rows, excel_rows = cells(plain, "utf-8"), cells(excel.resources[0].path, "utf-8-sig")
+    table = pq.read_table(parquet, columns=["speech_id", "text"]).to_pylist()
+    exact = {r["speech_id"]: r["text"] for r in table}
+    for speech_id, text in zip(ids, HOSTILE_CELLS, strict=True):
+        assert plain_rows[speech_id]["text"] == text and exact[speech_id] == text
+        guarded = text if text == "普通の発言" else "'" + text
+        assert excel_rows[speech_id]["text"] == guarded and excel_rows[speech_id]["speaker_name"] == guarded
+    # Nothing else differs: every other cell of the Excel file is the plain file's.
+    for speech_id, row in plain_rows.items():
+        if speech_id not in ids:
+            assert excel_rows[speech_id] == row
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    package = json.loads(excel.datapackage.read_text(encoding="utf-8"))
+    assert "prefixed with '" in package["resources"][0]["description"]
+    assert "description" not in json.loads((tmp_path / "plain" / "datapackage.json").read_text())["resources"][0]
