@@ -73,7 +73,11 @@ def council_status(db: Path | None = None) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame()
     with _attach(path) as con:
-        return con.execute(STATUS_SQL).df()
+        table = con.execute(STATUS_SQL).df()
+    # A council with no success (or no error) yet: None, not NaT, which has no strftime.
+    for column in ("last_success", "last_error_at"):
+        table[column] = table[column].astype(object).where(table[column].notna(), None)
+    return table
 
 
 def failing_pages(council_id: str, db: Path | None = None) -> pd.DataFrame:

@@ -265,3 +265,45 @@ def test_no_injected_script_runs_in_a_browser(hostile, tmp_path):
     assert dialogs == [] and errors == []
     assert "Traceback" not in server_log, server_log
     assert fingerprint(db) == fingerprint(hostile["db"])
+
+
+# -- the terminal (issue 14.10) ----------------------------------------------------------------------
+TERMINAL = {"\x1b]0;pwned\x07": "\\x1b]0;pwned\\x07",        # retitle the terminal
+            "\x1b[2J\x1b[31m": "\\x1b[2J\\x1b[31m",         # clear it, paint it red
+            "\u202e": "\\u202e", "\r": "\\x0d", "\x9b": "\\x9b"}  # bidi override, carriage return, 8-bit CSI
+
+
+def test_review_and_status_never_send_scraped_control_characters_to_the_terminal(data_dir, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from oshigiin.cli import main as cli
+
+    registry = tmp_path / "councils.toml"
+    registry.write_text('[[council]]\ncode = "t"\nname = "試験市"\nplatform = "discussnet"\n', encoding="utf-8")
+    monkeypatch.setenv("OSHIGIIN_COUNCILS", str(registry))
+    run = data_dir / "staging" / "t" / "run1"
+    run.mkdir(parents=True)
+    name = "山田" + "".join(TERMINAL) + "花子"
+    speech = {"ext_minute_id": "1", "seq": 1, "speaker_raw": f"◆（{name}議員）", "speaker_name": name,
+              "speaker_role": None, "seat": None, "kind": "question", "text": "伺います。",
+              "source_url": "http://x/m#1\x1b[8m"}
+    meeting = {"council_id": "t", "platform": "discussnet", "ext_council_id": "1", "ext_schedule_id": "2",
+               "title": "令和6年第1回定例会", "kind": "本会議", "session": "令和6年第1回定例会", "committee": None,
+               "date": "2024-02-22", "number": 1, "source_url": "http://x/m", "api_url": "http://x/a",
+               "fetched_at": "2024-03-01T00:00:00+00:00", "attendance": [], "speeches": [speech]}
+    (run / "meetings.ndjson").write_text(json.dumps(meeting, ensure_ascii=False) + "\n", encoding="utf-8")
+    failure = {"run_id": "run1", "council_id": "t", "spider": "discussnet", "url": "http://x/p\x1b]0;x\x07",
+               "method": "GET", "request_body": None, "status": None, "outcome": "parse_error",
+               "reason": "ParseError: \x1b[31mred", "archive_path": None, "fetched_at": "2024-03-01T00:00:00+00:00"}
+    (run / "fetch_log.ndjson").write_text(json.dumps(failure) + "\n", encoding="utf-8")
+    load(["t"])
+
+    review = CliRunner().invoke(cli, ["review", "t"])
+    status = CliRunner().invoke(cli, ["status", "t"])
+    assert review.exit_code == 0 and status.exit_code == 0, (review.output, status.output)
+    for out in (review.output, status.output):
+        # Nothing a terminal acts on: no C0/C1 control (but the line ends) and no bidi override.
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out), repr(out)
+    # ...and the reviewer still sees that the name holds them, spelled out.
+    assert "山田" + "".join(TERMINAL.values()) + "花子" in review.output
+    assert "http://x/m#1\\x1b[8m" in review.output and "ParseError: \\x1b[31mred" in status.output

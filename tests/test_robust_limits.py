@@ -173,3 +173,28 @@ def test_a_full_disk_during_a_load_leaves_the_published_database_intact(versions
 def test_a_failed_load_leaves_no_partial_files(versions, full_disk):
     assert full_disk.load(versions["data"]).returncode != 0
     assert leftovers(full_disk.db) == []
+
+
+def test_a_decompression_bomb_is_recorded_as_too_large(data_dir, tmp_path):
+    """A small gzip body (Content-Encoding: gzip) that expands past DOWNLOAD_MAXSIZE: abandoned while
+    decompressing and recorded as too_large with the cap. Before: recorded as network_error."""
+    import gzip
+
+    from tests.recorded_site import RecordedSite, Route
+    from tests.registry import write_registry
+
+    bomb = gzip.compress(b"<html>" + b" " * (2 * CAP), compresslevel=9)
+    roster = "/gikai/meibo.html"
+    with RecordedSite([Route("GET", roster, body=bomb, headers={"Content-Encoding": "gzip"})]) as site:
+        registry = write_registry(tmp_path, code="bomb", name="爆弾市", roster_url=f"{site.url}{roster.lstrip('/')}",
+                                  download_delay=0.0)
+        env = {**os.environ, "OSHIGIIN_COUNCILS": registry}
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "roster", "-a", "council=bomb",
+                                 "-s", "RETRY_TIMES=0"], cwd=Path(__file__).resolve().parents[1], env=env,
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    [failed] = failures(data_dir, "bomb")
+    assert failed["outcome"] == "too_large" and f"{CAP:,}" in failed["reason"], failed
+    assert "decompressing" in failed["reason"] and failed["url"] == f"{site.url}{roster.lstrip('/')}"
+    print(f"\ndecompression bomb: {len(bomb) / 1024:.0f} KB gzip expanding to {2 * CAP / MB:.0f} MB, "
+          f"recorded as too_large at the {CAP / MB:.0f} MB cap")
