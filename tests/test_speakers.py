@@ -1,5 +1,11 @@
-import pytest
+import re
+import time
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import speakers
 from pipeline.speakers import Speaker, speech_kind, split_speaker
 
 
@@ -51,3 +57,49 @@ def test_kind_on_text_platforms_comes_from_the_office(marker, role, kind):
 
 def test_committee_chair_report_is_not_a_question():
     assert speech_kind("◆", "総務常任委員長", 5) == "other"
+
+
+# -- linear, and the same answers (issue 14.5) --------------------------------------------------------
+_OLD_ROLE_AT_END = re.compile(rf"^(?P<name>.+?)\s*(?P<role>{speakers._ROLE})$")  # quadratic: what 14.5 replaced
+
+
+def old_name_then_role(text: str) -> Speaker:
+    """pipeline.speakers._name_then_role as it was, with the quadratic pattern."""
+    parts = text.split()
+    if len(parts) >= 2 and re.fullmatch(speakers._ROLE, parts[-1]) and parts[-1] not in ("議員",):
+        return Speaker(name=speakers._squash("".join(parts[:-1])), role=parts[-1])
+    squashed = speakers._squash(text)
+    for role in speakers._CLOSED_BY_LENGTH:
+        if squashed.endswith(role) and len(squashed) - len(role) >= 2:
+            return Speaker(name=squashed[: -len(role)], role=role)
+    if m := _OLD_ROLE_AT_END.match(squashed):
+        name, role = m["name"], m["role"]
+        if role in ("議員",):
+            return Speaker(name=name)
+        if len(name) >= 2 and role in speakers._CLOSED_ROLES:
+            return Speaker(name=name, role=role)
+    return Speaker(name=speakers._strip_honorific(squashed))
+
+
+SPEAKER_PARTS = st.sampled_from([
+    "山", "田", "太郎", "あ", "議員", "議長", "副", "委員", "委員長", "総務", "部長", "課長", "区長", "市", "長", "君",
+    "さん", "氏", "説明員", "参考人", " ", "　", "番", "２", "事務局",
+])
+
+
+@settings(max_examples=400, deadline=None, database=None, derandomize=True)
+@given(text=st.lists(SPEAKER_PARTS, min_size=1, max_size=8).map("".join))
+def test_the_linear_split_reads_every_short_line_as_the_quadratic_one_did(text):
+    text = text.strip()
+    if text:
+        assert speakers._name_then_role(text) == old_name_then_role(text)
+
+
+def test_a_speaker_line_past_the_cap_is_kept_whole_and_fast():
+    line = "○" + "あ" * 700_000 + "議員"
+    started = time.perf_counter()
+    assert split_speaker(line) == Speaker(line[1:])  # not split: no guess made on a misread page
+    # Before: ~11 minutes (0.72 s at 8,000 characters, 6.4 s at 70 KB, quadratic).
+    assert time.perf_counter() - started < 1.0
+    assert split_speaker("○" + "山" * speakers.SPEAKER_MAX + "議員") == Speaker("山" * speakers.SPEAKER_MAX + "議員")
+    assert split_speaker("○山田太郎議員") == Speaker("山田太郎")
