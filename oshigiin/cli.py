@@ -614,19 +614,23 @@ def _show_progress(dataset: str, percent: float, size: int) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Directory to write to.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "ndjson", "json"]),
               help="Default: csv; parquet with --all.")
-@click.option("--excel", is_flag=True, help="CSV with a BOM, so Excel opens Japanese text correctly.")
+@click.option("--excel", is_flag=True, help="CSV with a BOM, so Excel opens Japanese text correctly; text cells "
+              "starting with = + - @ TAB or CR get a leading ' so Excel never runs them as formulas.")
 @click.option("--all", "everything", is_flag=True, help="Every dataset, unfiltered, as Parquet: the bulk snapshot.")
 @click.option("--council", help="Only this council (code, e.g. 131121).")
-@click.option("--member", help="Only this member (person_id, e.g. 131121:佐藤花子).")
+@click.option("--member", help="Only this member (person_id, e.g. 131121:佐藤花子). Speeches then come as headlines "
+              "and 120-character excerpts with links, never full texts (著作権法40条1項).")
 @click.option("--faction", help="Only members of this faction (name or organization_id).")
 @click.option("--from", "date_from", help="Sittings (or elections) on or after YYYY-MM-DD.")
 @click.option("--until", "date_to", help="Sittings (or elections) on or before YYYY-MM-DD.")
 @click.option("--topic", help="Only what is linked to questions on this topic (data/topics.toml id).")
 @click.option("--query", help="Only what is linked to speeches matching this search (search syntax).")
+@click.option("--meeting-kind", help="search: only sittings of this kind (本会議, 委員会, その他).")
+@click.option("--kind", help="search: only speeches of this kind (question, answer, procedural, other).")
 @click.option("--list", "list_only", is_flag=True, help="List the datasets and the filters each accepts.")
 @click.option("--db", type=click.Path(path_type=Path), help="Database to read (opened read-only).")
 def export_cmd(datasets, out_dir, fmt, excel, everything, council, member, faction, date_from, date_to, topic, query,
-               list_only, db):
+               list_only, db, meeting_kind, kind):
     """Export datasets to CSV, Parquet, NDJSON or JSON with a datapackage.json describing them.
 
     DATASETS: councils, members, organizations, memberships, meetings, speeches, search (needs
@@ -651,7 +655,7 @@ def export_cmd(datasets, out_dir, fmt, excel, everything, council, member, facti
     if out_dir is None:
         raise Failure("--out DIR is required")
     filters = Filters(council=council, person=member, faction=faction, date_from=date_from, date_to=date_to,
-                      topic=topic, query=query)
+                      topic=topic, query=query, meeting_kind=meeting_kind, kind=kind)
     if everything and (datasets or filters.used() or excel):
         raise Failure("--all exports every dataset unfiltered: give no DATASETS, filters or --excel with it")
     if not everything and not datasets:
