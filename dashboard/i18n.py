@@ -468,8 +468,8 @@ EN: dict[str, str] = {
     "member.no_attendance": "No attendance list in the minutes names this member yet.",
     "member.attendance_row": "**{kind}**: present {present} of {listed} times listed ({share}), absent {absent}",
     "member.attendance_how": (
-        "How this is counted: the times the member appears on the 出席議"
-        "員 / 欠席議員 lists at the head of each set of minutes. Members a"
+        "How this is counted: the times the member appears on the lists"
+        " of members present and absent at the head of each set of minutes. Members a"
         "re listed only for the committees they sit on, so committee "
         "counts reflect assignments. Arriving late, leaving early and"
         " the reasons for an absence (official duty, illness) are not"

@@ -214,7 +214,9 @@ def _ja_fragments() -> list[str]:
         if ja == i18n.EN[key] or key.startswith(("avgarea.", "mkind.")):
             continue
         for piece in re.split(r"\{[^}]*\}|[\s、。「」（）()：:・/…*`\[\]#>-]+", ja):
-            if len(piece) >= 3 and re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", piece):
+            # Three-character words (委員会, 投票率) are also the council's own words in data; longer
+            # pieces are phrases only the interface says.
+            if len(piece) >= 4 and re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", piece):
                 out.add(piece)
     return sorted(out)
 
@@ -230,11 +232,22 @@ _UI_TEXT = """() => {
 }"""
 
 
+_CHROME = """() => [...document.querySelectorAll('[data-testid="stWidgetLabel"], [data-testid="stMetricLabel"], '
+    + '[data-testid="stExpander"] summary, [data-testid="stAlertContainer"], [data-testid="stSidebarNav"], '
+    + 'input[placeholder]:not([placeholder*="たかはし"]):not([placeholder^="e.g."])')]
+    .map(e => e.innerText || e.getAttribute('placeholder') || '')"""
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def _assert_english(page, where: str, fragments: list[str]) -> None:
     _wait_ready(page)
     text = page.evaluate(_UI_TEXT)
     found = [f for f in fragments if f in text]
     assert not found, f"{where}: Japanese UI text in the English page: {found}"
+    # Labels, metric names, expanders, alerts, the menu and placeholders are all interface: no Japanese at
+    # all (placeholders that show what to type, "e.g. 保育" and the name finder's, are Japanese on purpose).
+    chrome = [c for c in page.evaluate(_CHROME) if _JAPANESE.search(c.replace("架空区", ""))]
+    assert not chrome, f"{where}: Japanese in labels: {chrome}"
     assert "lang=en" in page.url, f"{where}: {page.url}"
 
 
@@ -259,13 +272,13 @@ def test_every_page_in_english_stays_english(browser, server) -> None:
         nav = page.get_by_test_id("stSidebarNav")
         for label, heading in (("Members", "Members"), ("Meetings", "Meetings"), ("Turnout", "Turnout"),
                                ("Data", "Data: 架空区")):
-            nav.get_by_role("link", name=label).click()
+            nav.get_by_role("link", name=label, exact=True).click()
             expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=WAIT_MS)
             page.wait_for_url("**lang=en**", timeout=WAIT_MS)
             _assert_english(page, label, fragments)
 
         # 議員一覧 → a row → the member page, in English (issue 13: it came up in Japanese).
-        nav.get_by_role("link", name="Members").click()
+        nav.get_by_role("link", name="Members", exact=True).click()
         expect(page.get_by_role("heading", name="Members", exact=True)).to_be_visible(timeout=WAIT_MS)
         grid = page.get_by_test_id("stDataFrame")
         grid.wait_for(timeout=WAIT_MS)
@@ -284,7 +297,7 @@ def test_every_page_in_english_stays_english(browser, server) -> None:
         _assert_english(page, "meeting", fragments)
 
         # The search page is 13B's; its strings go through the same translations.
-        nav.get_by_role("link", name="Find questions").click()
+        nav.get_by_role("link", name="Find questions", exact=True).click()
         expect(page.get_by_role("heading", name="Find questions")).to_be_visible(timeout=WAIT_MS)
         _assert_english(page, "search", fragments)
     finally:
@@ -311,7 +324,7 @@ def test_japanese_pages_show_no_streamlit_english(browser, server) -> None:
             for box in page.locator("[data-testid='stMultiSelect'], [data-testid='stSelectbox']").all():
                 if not box.is_visible():
                     continue
-                box.locator("[data-baseweb='select']").click()
+                box.get_by_role("combobox").click()
                 page.wait_for_timeout(200)
                 text = page.locator("body").inner_text()
                 assert not [s for s in STREAMLIT_ENGLISH if s in text], (path, text[-500:])
@@ -363,7 +376,7 @@ def test_downloads_hold_what_the_screen_shows(browser, server) -> None:
 
         # 議員一覧 narrowed by a faction: the download is the list shown.
         page.goto(f"{base}/members", wait_until="domcontentloaded")
-        page.get_by_test_id("stMultiSelect").locator("[data-baseweb='select']").click()
+        page.get_by_test_id("stMultiSelect").get_by_role("combobox").click()
         page.get_by_role("option", name="区民クラブ").click()
         page.keyboard.press("Escape")
         expect(page.get_by_test_id("stMetricValue")).to_have_text(re.compile(r"^2 / "), timeout=WAIT_MS)
@@ -372,7 +385,7 @@ def test_downloads_hold_what_the_screen_shows(browser, server) -> None:
 
         # 会議 narrowed by kind: 2 委員会 on the screen, 2 in the file.
         page.goto(f"{base}/meetings", wait_until="domcontentloaded")
-        page.get_by_test_id("stMultiSelect").first.locator("[data-baseweb='select']").click()
+        page.get_by_test_id("stMultiSelect").first.get_by_role("combobox").click()
         page.get_by_role("option", name="委員会").click()
         page.keyboard.press("Escape")
         page.wait_for_timeout(800)
