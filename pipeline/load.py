@@ -54,8 +54,10 @@ FETCH_COLUMNS = {
 # What a staged line must have to be loaded (the NOT NULL columns it feeds, the parts of its id).
 # A line cut short by a killed crawl reads as all NULL and fails this; so does a line of the wrong shape.
 REQUIRED = {
+    # speeches / attendance: a list of the wrong shape reads as NULL, and a sitting staged with none
+    # would delete the speeches and attendance a load already holds for it.
     "meetings": ("council_id", "platform", "ext_council_id", "ext_schedule_id", "title", "kind", "source_url",
-                 "fetched_at"),
+                 "fetched_at", "speeches", "attendance"),
     "members": ("council_id", "name", "source_url", "fetched_at"),
     "fetch_log": ("run_id", "council_id", "spider", "url", "method", "outcome", "fetched_at"),
 }

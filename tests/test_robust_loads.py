@@ -182,7 +182,8 @@ def test_a_cut_off_line_in_any_staging_file_is_skipped_and_counted(tmp_path):
 
     cut = json.dumps(_meeting("3", "切れた"), ensure_ascii=False)[:150]
     (run / "meetings.ndjson").write_text(_lines(_meeting("1", "一つ目"), cut, _meeting("2", "二つ目"),
-                                                '{"council_id": "demo"}'), encoding="utf-8")
+                                                '{"council_id": "demo"}', {**_meeting("5", ""), "speeches": "oops"}),
+                                         encoding="utf-8")
     (run / "fetch_log.ndjson").write_text(_lines(fetch, json.dumps(fetch)[:40], [1, 2], "garbage"),
                                           encoding="utf-8")
     (run / "members.ndjson").write_text(_lines(member, json.dumps(member, ensure_ascii=False)[:30]),
@@ -191,7 +192,7 @@ def test_a_cut_off_line_in_any_staging_file_is_skipped_and_counted(tmp_path):
     report = load(["demo"], db, staging)
     print("\n" + report.summary())
     assert report.published
-    assert report.skipped == {f"demo/{run.name}/meetings.ndjson": 2, f"demo/{run.name}/fetch_log.ndjson": 3,
+    assert report.skipped == {f"demo/{run.name}/meetings.ndjson": 3, f"demo/{run.name}/fetch_log.ndjson": 3,
                               f"demo/{run.name}/members.ndjson": 1}
     assert "skipped 3 malformed lines in demo/" in report.summary()
     with duckdb.connect(str(db), read_only=True) as con:
