@@ -268,8 +268,11 @@ def import_elections(files, council_key, election_type, election_date, source, s
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--council", "council_key", required=True, help="The council (code or name) the stances are about.")
 @click.option("--source-url", help="Where the stances were published (for lines without a source_url).")
+@click.option("--format", "fmt", type=click.Choice(["table", "metro-tokyo"]),
+              help="table: the CSV / Excel layout; metro-tokyo: a saved 各会派等の議案への賛否 page "
+                   "(default: by the file's extension, .html is a page).")
 @click.option("--db", type=click.Path(path_type=Path), help="Database to publish.")
-def import_stances(files, council_key, source_url, db):
+def import_stances(files, council_key, source_url, fmt, db):
     """Import faction stances (各会派の態度) from CSV or Excel: date, motion, faction, stance
     (賛成 / 反対 / 棄権 / 退席 / 欠席 / 除斥), optional title and source_url. See docs/votes.md.
 
@@ -279,6 +282,7 @@ def import_stances(files, council_key, source_url, db):
     \b
     Example:
         oshigiin import-stances taido.csv --council 大田区 --source-url https://…/taido.pdf
+        oshigiin import-stances 06.html --council 東京都 --source-url https://www.gikai.metro.tokyo.lg.jp/…
     """
     from pipeline import stances
     from pipeline.load import publish
@@ -292,7 +296,7 @@ def import_stances(files, council_key, source_url, db):
 
     def work(con) -> bool:
         for path in files:
-            reports.append(stances.import_file(con, path, council, source_url))
+            reports.append(stances.import_file(con, path, council, source_url, fmt))
         return any(r.counts["insert"] or r.counts["update"] or r.counts["delete"] for r in reports)
 
     try:

@@ -140,25 +140,57 @@ def read_file(path: Path | str, council: str, source_url: str | None = None) -> 
     return out
 
 
+def records_from_page(body: bytes, council: str, source_url: str | None) -> list[dict]:
+    """A published 各会派等の議案への賛否 page (crawler/parsers/stances.py) → the same records as a file's.
+    Bills there carry titles, not numbers: the title is the motion's identifier; the date is the
+    page's 「…現在」 date (the factions as of then)."""
+    from crawler.parsers.stances import StancePageError, parse_metro_tokyo
+
+    try:
+        page = parse_metro_tokyo(body)
+    except StancePageError as exc:
+        raise StanceImportError("page", [(None, str(exc))]) from exc
+    if not source_url or not re.match(r"^https?://", source_url):
+        raise StanceImportError("page", [(None, "no --source-url (http…): a stance needs its source")])
+    out = []
+    for item in page.items:
+        for title in item.titles:
+            for abbreviation, side in item.sides:
+                faction = page.full_name(abbreviation)
+                out.append({"key": (title, page.year, normalize_name(faction)), "date": page.as_of, "year": page.year,
+                            "identifier": title, "title": title, "faction": faction, "option_raw": side,
+                            "option": OPTIONS[side],
+                            "source_url": source_url, "council_id": council})
+    return out
+
+
 def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, council: str,
-                source_url: str | None = None) -> StanceReport:
-    """Check the whole file, then replace what this file said before with what it says now."""
+                source_url: str | None = None, fmt: str | None = None) -> StanceReport:
+    """Check the whole file (a CSV / Excel layout, or a published page with fmt='metro-tokyo'), then
+    replace what this file said before with what it says now."""
     path = Path(path)
-    records = read_file(path, council, source_url)
+    if (fmt or ("metro-tokyo" if path.suffix.lower() in (".html", ".htm") else "table")) == "metro-tokyo":
+        try:
+            records = records_from_page(path.read_bytes(), council, source_url)
+        except StanceImportError as exc:
+            raise StanceImportError(path, exc.problems) from exc
+    else:
+        records = read_file(path, council, source_url)
     ensure_schema(con)
     source = f"import:{path.name}"
     now = datetime.now(UTC)
     new = {}
     for r in records:
-        mid = motion_id(council, r["date"].year, r["identifier"])
+        year = r.get("year") or r["date"].year
+        mid = motion_id(council, year, r["identifier"], f"{council}:{year}")
         org = f"{council}:faction:{normalize_name(r['faction'])}"
         sid = f"{mid}@{org}@{source}"
-        new[sid] = (r, mid, org)
+        new[sid] = (r, mid, org, year)
     old = {row[0]: row[1:] for row in con.execute(
         "SELECT stance_id, option_raw, option, date, faction, source_url FROM stances WHERE source = ? "
         "AND council_id = ?", [source, council]).fetchall()}
     report = StanceReport(path=path, rows=len(records))
-    for sid, (r, mid, org) in new.items():
+    for sid, (r, mid, org, year) in new.items():
         values = (r["option_raw"], r["option"], r["date"], r["faction"], r["source_url"])
         if sid not in old:
             report.counts["insert"] += 1
@@ -173,7 +205,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, council: str,
                      r["source_url"], now])
         con.execute("""INSERT INTO motions SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS
                        (SELECT 1 FROM motions WHERE motion_id = ?)""",
-                    [mid, council, r["identifier"], r["title"], classify(r["identifier"]), r["date"].year,
+                    [mid, council, r["identifier"], r["title"], classify(r["identifier"]), year,
                      r["source_url"], now, mid])
         if r["title"]:
             con.execute("UPDATE motions SET title = ? WHERE motion_id = ? AND title IS NULL", [r["title"], mid])

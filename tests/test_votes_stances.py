@@ -3,6 +3,9 @@ validated like the elections importer, published atomically, re-imports as noops
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import duckdb
 import openpyxl
 import pytest
@@ -96,3 +99,46 @@ def test_shift_jis_and_excel_files(tmp_path, db):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM stances").fetchone()[0] == 4
     assert con.execute("SELECT option FROM stances WHERE motion_id = 'demo:2025:意見書案第3号'").fetchone() == ("no",)
+
+
+# --- a published stance page: 東京都議会's 各会派等の議案への賛否 (CONSTRUCTED page, see its README) ---
+
+PAGE = Path(__file__).parent / "fixtures" / "stances" / "metro-tokyo.html"
+
+
+def test_metro_tokyo_page_structure():
+    from crawler.parsers.stances import parse_metro_tokyo
+
+    page = parse_metro_tokyo(PAGE.read_bytes())
+    assert (page.session, page.year, page.as_of.isoformat()) == ("令和7年第1回定例会", 2025, "2025-03-28")
+    assert page.seats == {"自由": 40, "みらい": 30, "架空党": 12, "無(架空の声)": 1}
+    assert page.legend["みらい"] == "みらいの会 架空都議団"
+    assert [(i.titles, i.result) for i in page.items] == [
+        (["令和7年度架空都一般会計予算"], "可決"), (["架空都青少年の健全な育成に関する条例"], "否決"),
+        (["架空都組織条例", "架空都手数料条例"], "可決"), (["架空都監査委員の選任(架空花子)"], "同意")]
+    assert page.items[1].sides[-1] == ("自由", "賛成") and page.items[1].categories == ["条例", "一部改正"]
+
+
+@pytest.mark.parametrize("edit, reason", [
+    (("反対 架空党</p>", "反対 架空党、謎の会</p>"), "sides name factions the page does not list: 謎の会"),
+    (("<p>否決</p>", ""), "after the sides of"),
+    (("令和7年第1回定例会 各会派等の議案への賛否", "お知らせ"), "no session heading"),
+])
+def test_metro_tokyo_page_errors(edit, reason):
+    from crawler.parsers.stances import StancePageError, parse_metro_tokyo
+
+    with pytest.raises(StancePageError, match=reason):
+        parse_metro_tokyo(PAGE.read_text(encoding="utf-8").replace(*edit))
+
+
+def test_import_a_stance_page(db):
+    result = run("import-stances", str(PAGE), "--council", "demo", "--source-url",
+                 "https://example.org/newsletter/06.html", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "19 stances" in result.output
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT faction, option FROM stances WHERE motion_id = ? ORDER BY faction",
+                       ["demo:2025:架空都青少年の健全な育成に関する条例"]).fetchall()
+    assert rows == [("みらいの会 架空都議団", "no"), ("日本架空党都議会議員団", "no"), ("架空都議会自由党", "yes"),
+                    ("無所属(架空の声)", "no")]
+    assert con.execute("SELECT DISTINCT date FROM stances").fetchall() == [(date(2025, 3, 28),)]
