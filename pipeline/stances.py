@@ -183,6 +183,13 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, council: str,
     for r in records:
         year = r.get("year") or r["date"].year
         mid = motion_id(council, year, r["identifier"], f"{council}:{year}")
+        if not MOTION.search(r["identifier"]):
+            # A page that names bills by title only: the motion the minutes numbered, when exactly one
+            # motion of that council and year has that title; otherwise the title stands alone.
+            same = con.execute("SELECT motion_id FROM motions WHERE council_id = ? AND year = ? AND title = ? "
+                               "AND motion_id <> ?", [council, year, r["title"], mid]).fetchall()
+            if len(same) == 1:
+                mid = same[0][0]
         org = f"{council}:faction:{normalize_name(r['faction'])}"
         sid = f"{mid}@{org}@{source}"
         new[sid] = (r, mid, org, year)

@@ -142,3 +142,25 @@ def test_import_a_stance_page(db):
     assert rows == [("みらいの会 架空都議団", "no"), ("日本架空党都議会議員団", "no"), ("架空都議会自由党", "yes"),
                     ("無所属(架空の声)", "no")]
     assert con.execute("SELECT DISTINCT date FROM stances").fetchall() == [(date(2025, 3, 28),)]
+
+
+def test_a_page_title_joins_the_numbered_motion_when_unique(db):
+    import duckdb as ddb
+
+    from pipeline.votes import ensure_schema
+
+    with ddb.connect(str(db)) as con:
+        con.execute((Path(__file__).parents[1] / "pipeline" / "schema.sql").read_text(encoding="utf-8"))
+        ensure_schema(con)
+        con.executemany("INSERT INTO motions VALUES (?, 'demo', ?, ?, '議案', 2025, 'https://example.org/m', now())", [
+            ("demo:2025:第12号議案", "第12号議案", "架空都組織条例"),
+            ("demo:2025:第13号議案", "第13号議案", "架空都手数料条例"),
+            ("demo:2025:第14号議案", "第14号議案", "架空都手数料条例")])
+    result = run("import-stances", str(PAGE), "--council", "demo", "--source-url", "https://example.org/06.html",
+                 "--db", str(db))
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    motions = {r[0] for r in con.execute("SELECT DISTINCT motion_id FROM stances").fetchall()}
+    assert "demo:2025:第12号議案" in motions                       # one motion with that title: joined
+    assert "demo:2025:架空都手数料条例" in motions                  # two with that title: not guessed
+    assert "demo:2025:第13号議案" not in motions and "demo:2025:第14号議案" not in motions
