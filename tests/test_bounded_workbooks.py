@@ -136,3 +136,13 @@ def test_the_spider_records_a_workbook_past_a_cap_as_too_large(data_dir, tmp_pat
     (refused,) = [f for f in log if f["outcome"] == "too_large"]
     assert refused["url"].endswith("kekka.xlsx") and "MAX_COLUMNS" in refused["reason"]
     assert (run / "elections.csv").exists()   # the CSV on the same page still staged its rows
+
+
+def test_the_importer_checks_the_file_size_before_reading_it(tmp_path, monkeypatch):
+    from pipeline import elections as el
+
+    path = workbook(tmp_path / "k.xlsx")
+    monkeypatch.setattr(ep, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    with pytest.raises(el.ElectionImportError, match="MAX_FILE_BYTES"):
+        el.import_file(tmp_path / "e.duckdb", path, council="131121", source="test")
