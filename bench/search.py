@@ -16,6 +16,13 @@ in the same run, three ways:
   of three or more characters, a scan with instr() for shorter ones (the trigram index returns
   nothing for them).
 
+Query time by query length (issue 13: 福祉 ×100 took 21 s, 300+ characters ran past 60 s): with
+--lengths, 20 to 300 characters of 福祉 repeated, of 福祉の repeated, of a question's paragraph as
+one term (whitespace removed) and of the same paragraph pasted as typed (its sentences become AND
+terms), one thread, the median of the timed runs:
+
+    .venv/bin/python bench/search.py --db data/oshigiin.duckdb --lengths
+
 The last line is `search: n=… p50_ms=… p95_ms=… recall=… contains_p95_ms=… sqlite_trigram_p95_ms=…
 build_s=… peak_rss_mb=… index_mb=…`.
 """
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import sqlite3
@@ -39,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import build_demo  # noqa: E402
-from pipeline.search import index_bytes, index_speeches, parse_query, search, search_ids  # noqa: E402
+from pipeline.search import QueryError, index_bytes, index_speeches, parse_query, search, search_ids  # noqa: E402
 
 # (type, query, filters). Words the demo council says, at frequencies from 0.1% to 41% of speeches.
 QUERIES = [
@@ -181,6 +189,8 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="An existing database to index (skips the build).")
     parser.add_argument("--repeat", type=int, default=5, help="Timed runs per query (after one warm-up).")
     parser.add_argument("--no-sqlite", action="store_true", help="Skip the SQLite FTS5 peer.")
+    parser.add_argument("--lengths", action="store_true",
+                        help="Only time queries by length (20-300 characters) on --db as it is, without re-indexing.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="oshigiin-search-"))
     os.environ["OSHIGIIN_DATA"] = str(work)
@@ -190,7 +200,39 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+LENGTHS = (20, 50, 100, 200, 300)
+
+
+def by_length(con: duckdb.DuckDBPyConnection, repeat: int) -> None:
+    """Time by query length: a long term is joined on a few rare bigrams and verified, so 300
+    characters should cost about what 20 do."""
+    paragraph = con.execute("SELECT text_norm FROM speeches WHERE length(text_norm) > 600 AND kind = 'question' "
+                            "ORDER BY speech_id LIMIT 1").fetchone()[0]
+    series = {"福祉": "福祉" * 150, "福祉の": "福祉の" * 100,
+              "varied": re.sub(r'[\s"“”「」|-]', "", paragraph), "pasted": " ".join(paragraph.split())}
+    con.execute("SET threads = 1")
+    for name, text in series.items():
+        for n in LENGTHS:
+            query = text[:n]
+            try:
+                times, result = timed(lambda q=query: search(con, q, facets=False), repeat)
+                outcome = f"hits={result.total} terms={len(result.query.terms)}"
+            except QueryError as exc:
+                times, outcome = [0.0], f"refused: {exc}"
+            print(f"length: {name:<7}{n:>5} chars  p50_ms={statistics.median(times):8.1f}  "
+                  f"max_ms={max(times):8.1f}  {outcome}", flush=True)
+
+
 def run(args: argparse.Namespace, work: Path) -> None:
+    if args.lengths:
+        if args.db is None:
+            sys.exit("--lengths needs --db (a database with its search index)")
+        con = duckdb.connect(":memory:", config={"threads": 1})
+        con.execute(f"ATTACH '{args.db}' AS pub (READ_ONLY)")  # our own path argument, as the dashboard does
+        con.execute("USE pub")
+        by_length(con, args.repeat)
+        print(f"reproduce: .venv/bin/python bench/search.py --db {args.db} --lengths")
+        return
     db = args.db
     if db is None:
         db = build_demo(args.speeches, work)
@@ -259,6 +301,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
     for query in STRESS:
         times, result = timed(lambda q=query: search(con, q, facets=False), args.repeat)
         print(f"stress (not in the set): {query!r} hits={result.total} p50_ms={statistics.median(times):.1f}")
+    by_length(con, max(1, args.repeat // 2))
     con.execute(f"SET threads = {threads}")
     print(f"incremental: {incremental(con)}")
     print(f"threads: engine 1 per query, contains() scan {threads}, sqlite 1")

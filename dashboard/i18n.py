@@ -273,7 +273,7 @@ JA: dict[str, str] = {
     "search.hint.lowercase_or": (
         "小文字の「{typed}」は探す語として扱いました。どちらかを含む発言を探すには大文字の OR を使います。"
     ),
-    "search.hint.reading": "「{term}」を含む発言はありません。読みなら、漢字で探してみてください。",
+    "search.hint.reading": "「{term}」が読みなら、漢字で探してみてください:",
     "search.hint.members": "よみが「{term}」に合う議員:",
     "search.try": "「{q}」で探す",
     "search.download_one_speaker": (
@@ -551,7 +551,7 @@ EN: dict[str, str] = {
     "search.hint.lowercase_or": (
         "The lower-case “{typed}” was searched as a word. To find speeches with either word, write OR in capitals."
     ),
-    "search.hint.reading": "No speech contains “{term}”. If it is a reading, try it in kanji:",
+    "search.hint.reading": "If “{term}” is a reading, try it in kanji:",
     "search.hint.members": "Members whose name reads “{term}”:",
     "search.try": "Search “{q}”",
     "search.download_one_speaker": (

@@ -122,6 +122,8 @@ if result is None:
     st.stop()
 
 # Nothing found: why, and what to try. Something found with a lower-case `or`: say what it meant.
+if result.total == 0:
+    st.info(t("search.none", q=ui.md_escape(query.strip())) + " " + t("search.why_none"))
 hints = data.search_hints(db, query, council_id) if result.total == 0 else [h for h in [lowercase_or(query)] if h]
 for hint in hints:
     st.info(t(f"search.hint.{hint.code}", **{k: ui.md_escape(v) for k, v in hint.params.items()}))
@@ -132,7 +134,6 @@ for hint in hints:
         for person_id, name in hint.members:
             ui.page_link("views/member.py", label=name, icon=":material/person:", query_params={"member": person_id})
 if result.total == 0:
-    st.info(t("search.none", q=ui.md_escape(query.strip())) + " " + t("search.why_none"))
     st.stop()
 
 st.markdown(f"**{t('search.total', n=f'{result.total:,}')}** {t('search.shown', shown=len(result.hits))}")
