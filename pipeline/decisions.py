@@ -402,12 +402,16 @@ def extract(speeches: list[dict]) -> list[Decision]:
     tilde = False
     for index, speech in enumerate(speeches):
         seq = speech.get("seq") or index + 1
-        text = _nfkc(speech.get("text") or "")
+        raw = speech.get("text") or ""
+        chair = is_chair(speech)
+        if not chair and "号" not in raw and "決" not in raw and "継続審査" not in raw:
+            continue  # names no motion and reports no decision: most of a sitting's words
+        text = _nfkc(raw)
         found = motions_in(text)
         for motion, title in found:
             if title and motion not in titles:
                 titles[motion] = title
-        if not is_chair(speech):
+        if not chair:
             if _REPORT.search(text) and (found or floor.remaining()):
                 # 「本案は…可決すべきものと決定いたしました」 with no number: the item on the floor
                 out.extend(_report(speech, text, seq, reported, floor.remaining()))

@@ -81,11 +81,10 @@ def pending(con: duckdb.DuckDBPyConnection, changed: str) -> list[str]:
     """, [VERSION]).fetchall()]
 
 
-def _rows(meeting: pd.DataFrame) -> tuple[list[dict], ...]:
-    speeches = meeting.to_dict("records")
+def _rows(speeches: list[dict]) -> tuple[list[dict], ...]:
     for sp in speeches:
         notes = sp.pop("annotations")
-        sp["text"] = restore(sp["text"], list(notes)) if notes is not None and len(notes) else sp["text"]
+        sp["text"] = restore(sp["text"], list(notes)) if notes else sp["text"]
     by_seq = {s["seq"]: s for s in speeches}
     first = speeches[0]
     council, meeting_id, day = first["council_id"], first["meeting_id"], first["date"]
@@ -138,15 +137,21 @@ def derive(con: duckdb.DuckDBPyConnection, changed: str) -> dict[str, int]:
 def _derive_batch(con: duckdb.DuckDBPyConnection, meeting_ids: list[str]) -> dict[str, int]:
     con.execute("CREATE OR REPLACE TEMP TABLE decision_ids (meeting_id VARCHAR PRIMARY KEY)")
     con.execute("INSERT INTO decision_ids SELECT unnest(?)", [meeting_ids])
-    speeches = con.execute("""
+    # Plain tuples, not a DataFrame: pandas' conversion of the annotations (a list of structs) cost
+    # 15x the query itself (1.0 s against 0.07 s for 3,000 speeches).
+    cur = con.execute("""
         SELECT s.meeting_id, s.council_id, s.speech_id, s.seq, s.speaker_raw, s.speaker_role, s.text,
                s.annotations, s.source_url, s.fetched_at::VARCHAR AS fetched_at, m.date::VARCHAR AS date,
                m.kind AS meeting_kind, m.committee
         FROM speeches s JOIN decision_ids USING (meeting_id) JOIN meetings m USING (meeting_id)
         ORDER BY s.meeting_id, s.seq
-    """).df()
+    """)
+    names = [d[0] for d in cur.description]
+    sittings: dict[str, list[dict]] = {}
+    for row in cur.fetchall():
+        sittings.setdefault(row[0], []).append(dict(zip(names, row, strict=True)))
     events, counts, motions, votes, stances = [], [], [], [], []
-    for _, meeting in speeches.groupby("meeting_id", sort=False):
+    for meeting in sittings.values():
         e, c, m, v, s = _rows(meeting)
         events += e
         counts += c
