@@ -133,3 +133,73 @@ def test_cli_writes_the_feeds(db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "search: 2 feeds" in result.output
     assert not feedparser.parse(tmp_path / "f" / "councils" / "demo.xml").bozo
+
+
+# -- issue 13: one feed per follow list, real dates, Japanese topics; issue 14: nothing partial is served -------
+
+
+def test_a_follow_list_has_one_stable_feed_refreshed_on_every_write(db, tmp_path):
+    from pipeline.feeds import FOLLOWS, list_key, write_list_feed
+
+    out = tmp_path / "feeds"
+    ids = ["demo:中村誠", "demo:佐藤花子", "junk<script>"]
+    feed = write_list_feed(db, ids, out, base_url="https://example.org/app/static/",
+                           dashboard_url="https://example.org/")
+    # The same members in another order, the junk id dropped: the same file, hence the same URL.
+    assert feed.path == f"lists/{list_key(['demo:佐藤花子', 'demo:中村誠'])}.xml"
+    assert write_list_feed(db, list(reversed(ids[:2])), out).path == feed.path
+    feed = write_list_feed(db, ids, out, base_url="https://example.org/app/static/",
+                           dashboard_url="https://example.org/")
+    parsed = feedparser.parse(out / feed.path)
+    assert not parsed.bozo
+    assert [x.href for x in parsed.feed.links if x.rel == "self"] == [f"https://example.org/app/static/{feed.path}"]
+    assert {t.term for t in parsed.feed.tags if t.scheme == FOLLOWS} == {"demo:佐藤花子", "demo:中村誠"}
+    asked = dict(rows(db, """SELECT 'tag:oshigiin,2025:question:' || question_id, m.date::VARCHAR
+                             FROM questions JOIN meetings m USING (meeting_id)
+                             WHERE person_id IN ('demo:佐藤花子', 'demo:中村誠')"""))
+    assert {e.id for e in parsed.entries} == set(asked)
+    for e in parsed.entries:
+        # The day of the sitting, not the build or fetch time.
+        assert e.updated.startswith(asked[e.id]) and e.published.startswith(asked[e.id])
+        assert e.link.startswith("https://example.org/meetings?meeting=")
+        assert [x.href for x in e.links if x.rel == "via"][0].startswith("https://demo.example.invalid/")
+        assert "本文" not in e.summary and "伺います" not in e.summary  # headlines and facts, no speech text
+    assert "子育て・教育" in {t.term for e in parsed.entries for t in e.get("tags", [])}
+
+    # A published load rewrites every feed: the list's too, with its own links, at the same path.
+    written = write_feeds(db, out)
+    assert feed.path in {f.path for f in written}
+    again = feedparser.parse(out / feed.path)
+    assert [x.href for x in again.feed.links if x.rel == "self"] == [f"https://example.org/app/static/{feed.path}"]
+    assert {e.id for e in again.entries} == set(asked)
+    assert "lists/" not in (out / "index.opml").read_text(encoding="utf-8")  # a resident's list is not listed
+
+
+def test_member_feeds_date_entries_by_the_sitting_and_name_topics_in_japanese(db, tmp_path):
+    write_feeds(db, tmp_path)
+    parsed = feedparser.parse(tmp_path / feed_path("member", "demo:佐藤花子"))
+    entry = parsed.entries[0]
+    assert entry.updated.startswith("2023-06-12")  # 令和5年第2回定例会, not when it was fetched
+    assert [t.term for t in entry.tags] == ["子育て・教育"]
+    assert "話題: 子育て・教育" in entry.summary
+
+
+def test_no_partial_or_hidden_file_is_ever_in_the_served_folder(db, tmp_path, monkeypatch):
+    """Writes go to a temporary file beside the folder, then a rename: the folder a static server
+    serves never holds `.x.partial` files (issue 14), even when a write fails half-way."""
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "served"
+    write_feeds(db, out)
+    assert not [p for p in out.rglob(".*")]
+    assert not [p for p in tmp_path.glob(".oshigiin-feed-*")]  # nothing left beside it either
+    before = (out / "index.opml").read_bytes()
+
+    def broken(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ET.ElementTree, "write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_feeds(db, out)
+    assert (out / "index.opml").read_bytes() == before  # index.opml written atomically: old or new
+    assert not [p for p in out.rglob(".*")] and not [p for p in tmp_path.glob(".oshigiin-feed-*")]
