@@ -112,9 +112,20 @@ def test_a_newly_published_file_is_noticed(tmp_path: Path, monkeypatch: pytest.M
 def test_english_toggle(app: AppTest) -> None:
     app.run()
     app.sidebar.toggle[0].set_value(True).run()
+    assert app.query_params["lang"] == "en"  # the URL is the language's source of truth
     open_page(app, "members")
     assert texts(app.title) == ["Members"]
     assert app.metric[0].label == "Members"
+    assert app.query_params["lang"] == "en"  # kept across the page change
+    app.sidebar.toggle[0].set_value(False).run()
+    assert texts(app.title) == ["議員一覧"] and "lang" not in app.query_params
+
+
+def test_a_shared_english_link_opens_in_english(app: AppTest) -> None:
+    app.query_params["lang"] = "en"
+    open_page(app, "turnout")
+    assert texts(app.title) == ["Turnout"]
+    assert app.sidebar.toggle[0].value is True
 
 
 # 議員一覧 ------------------------------------------------------------------------------------
