@@ -590,6 +590,9 @@ def load_member_stances(db: DbFile, person_id: str) -> pd.DataFrame:
         JOIN motions mo USING (motion_id)
         WHERE NOT EXISTS (SELECT 1 FROM votes v JOIN vote_events ve USING (vote_event_id)
                           WHERE v.person_id = $id AND ve.motion_id = s.motion_id)
+        -- One stance per motion: a published page or an import before a committee report's statement.
+        QUALIFY row_number() OVER (PARTITION BY s.motion_id ORDER BY starts_with(s.source, 'minutes:'),
+                                   s.source) = 1
         ORDER BY s.date DESC NULLS LAST, mo.identifier
     """, {"id": person_id})
 

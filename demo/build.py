@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from demo import elections
+from demo import elections, votes
 from demo.generator import DemoCouncil
 from demo.server import DiscussNetServer
 from pipeline.feeds import load_searches, write_feeds
@@ -75,10 +75,12 @@ def build(speeches: int = 5000, seed: int = 0, db: Path | None = None, port: int
             yield f"warning: {note}"
         yield f"serving 架空区 (demo, {council.total_speeches():,} speeches) at {server.url}"
         result = crawl_subprocess(server.url)
+        stances = votes.crawl_stance_pages(server.url) if result.returncode == 0 else ""  # demo/votes.py
         requests = len(server.request_log)
     if result.returncode != 0:
         raise RuntimeError(f"demo crawl failed ({result.returncode}):\n{result.stderr[-3000:]}")
     yield result.stdout.strip()
+    yield stances
     yield f"crawl: {time.monotonic() - started:.1f}s, {requests} requests"
     # The election commission of a fictional ward publishes nothing: its history is generated and
     # staged like a crawl's, so it goes through the real importer's validation at load.

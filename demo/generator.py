@@ -144,6 +144,12 @@ class DemoCouncil:
         day = self.calendar.last_day
         return pages.roster_html(names.COUNCIL, self.people.seated(day), day)
 
+    def stance_page_html(self, name: str) -> str:
+        """/gikai/taido/index.html and /gikai/taido/<会議 id>.html: 各会派等の議案への賛否 (demo/votes.py)."""
+        from . import votes
+
+        return votes.stance_page_index(self) if name == "index.html" else votes.stance_page_html(self, name)
+
     # -- ground truth ----------------------------------------------------------------------
     def members(self) -> list[dict]:
         return [m.as_dict() for m in self.people.members]

@@ -122,6 +122,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, self._call("minute_view_html", *ids), HTML_TYPE)
         elif path == "/gikai/meibo.html" and hasattr(backend, "roster_html"):
             self._send(HTTPStatus.OK, self._call("roster_html"), HTML_TYPE)
+        elif path.startswith("/gikai/taido/") and hasattr(backend, "stance_page_html"):  # docs/votes.md
+            self._send(HTTPStatus.OK, self._call("stance_page_html", path.rsplit("/", 1)[-1]), HTML_TYPE)
         elif path in API:
             self._error(HTTPStatus.METHOD_NOT_ALLOWED, "use POST")
         else:

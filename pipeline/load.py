@@ -537,7 +537,7 @@ def load(council_ids: list[str], db: Path | None = None, staging: Path | None = 
         # Staging reads files into temp tables: inside the transaction is fine, they are private.
         stage(con, council_ids, staging, report)
         changed = _apply(con, report)
-        changed = votes.load_stage(con, council_ids, staging, report.counts) or changed  # docs/votes.md
+        changed = votes.load_stage(con, council_ids, staging, report) or changed  # docs/votes.md
         return _elections(con, council_ids, staging, report) or changed
 
     report.published = publish(db, work)

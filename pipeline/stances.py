@@ -154,18 +154,23 @@ def records_from_page(body: bytes, council: str, source_url: str | None) -> list
         raise StanceImportError("page", [(None, "no --source-url (http…): a stance needs its source")])
     out = []
     for item in page.items:
-        for title in item.titles:
+        for line in item.titles:
+            # Ward pages print the bill's number before its title (「議案第1号 …予算」); the 都議会's, the title.
+            numbered = MOTION.match(line)
+            identifier = motion_key(numbered) if numbered else line
+            title = line[numbered.end():].strip() if numbered else line
             for abbreviation, side in item.sides:
                 faction = page.full_name(abbreviation)
-                out.append({"key": (title, page.year, normalize_name(faction)), "date": page.as_of, "year": page.year,
-                            "identifier": title, "title": title, "faction": faction, "option_raw": side,
+                out.append({"key": (identifier, page.year, normalize_name(faction)), "date": page.as_of,
+                            "year": page.year, "identifier": identifier, "title": title or None, "faction": faction,
+                            "option_raw": side,
                             "option": OPTIONS[side],
                             "source_url": source_url, "council_id": council})
     return out
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, council: str,
-                source_url: str | None = None, fmt: str | None = None) -> StanceReport:
+                source_url: str | None = None, fmt: str | None = None, source: str | None = None) -> StanceReport:
     """Check the whole file (a CSV / Excel layout, or a published page with fmt='metro-tokyo'), then
     replace what this file said before with what it says now."""
     path = Path(path)
@@ -177,7 +182,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path | str, council: str,
     else:
         records = read_file(path, council, source_url)
     ensure_schema(con)
-    source = f"import:{path.name}"
+    source = source or f"import:{path.name}"   # a crawled page: page:<its URL>, stable across re-crawls
     now = datetime.now(UTC)
     new = {}
     for r in records:

@@ -296,10 +296,40 @@ def _load_roll_call(con: duckdb.DuckDBPyConnection, vid: str, rec: dict) -> str:
     return "update" if old else "insert"
 
 
-def load_stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
-               counts: dict[str, dict[str, int]]) -> bool:
+def load_stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path, report) -> bool:
     """The load's votes stage (after _apply, whose changed_sittings it reads): decisions from the
-    minutes, then staged roll calls. Returns whether anything changed."""
+    minutes, staged roll calls, staged stance pages. Returns whether anything changed; a staged page
+    that does not import is reported (report.problems) and skipped, the rest of the load goes on."""
+    counts = report.counts
     counts["vote_events"] = derive(con, "SELECT meeting_id FROM changed_sittings")
     counts["roll_calls"] = load_roll_calls(con, council_ids, staging)
-    return any(c[k] for c in (counts["vote_events"], counts["roll_calls"]) for k in ("insert", "update", "delete"))
+    counts["stances"] = load_stance_pages(con, council_ids, staging, report.problems)
+    return any(counts[t][k] for t in ("vote_events", "roll_calls", "stances") for k in ("insert", "update", "delete"))
+
+
+def load_stance_pages(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
+                      problems: list[str]) -> dict[str, int]:
+    """Staged stance pages (crawler/spiders/stances.py), the newest fetch of each URL."""
+    from pipeline.stances import StanceImportError, import_file
+
+    ensure_schema(con)
+    latest: dict[str, tuple[dict, Path]] = {}
+    for council in council_ids:
+        for manifest in sorted((staging / council).glob("*/stance_pages.ndjson")):
+            for line in manifest.read_text(encoding="utf-8").splitlines():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if rec["url"] not in latest or rec["fetched_at"] > latest[rec["url"]][0]["fetched_at"]:
+                    latest[rec["url"]] = (rec, manifest.parent / rec["file"])
+    totals = {"insert": 0, "update": 0, "noop": 0, "delete": 0}
+    for url, (rec, path) in sorted(latest.items()):
+        try:
+            result = import_file(con, path, rec["council_id"], url, "metro-tokyo", source=f"page:{url}")
+        except (StanceImportError, OSError) as exc:
+            problems.append(f"stance page {url}: {exc}")
+            continue
+        for k in totals:
+            totals[k] += result.counts[k]
+    return totals

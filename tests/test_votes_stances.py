@@ -164,3 +164,35 @@ def test_a_page_title_joins_the_numbered_motion_when_unique(db):
     assert "demo:2025:第12号議案" in motions                       # one motion with that title: joined
     assert "demo:2025:架空都手数料条例" in motions                  # two with that title: not guessed
     assert "demo:2025:第13号議案" not in motions and "demo:2025:第14号議案" not in motions
+
+
+def test_demo_stance_pages_crawled_and_loaded(data_dir):
+    """The demo serves 各会派等の議案への賛否 pages in the 都議会 structure; the real spider crawls them
+    over HTTP from 127.0.0.1 and the load imports what it staged."""
+    import json as js
+
+    import duckdb as ddb
+
+    from demo.generator import DemoCouncil
+    from demo.server import DiscussNetServer
+    from demo.votes import crawl_stance_pages
+    from pipeline import votes
+
+    council = DemoCouncil(speeches=1500)
+    with DiscussNetServer(council, port=0) as server:
+        crawl_stance_pages(server.url)
+        log = [p for _, p, _ in server.request_log]
+    assert log[0] == "/robots.txt" and log[1] == "/gikai/taido/index.html"
+    manifests = list((data_dir / "staging" / "demo").glob("*/stance_pages.ndjson"))
+    staged = [js.loads(line) for m in manifests for line in m.read_text(encoding="utf-8").splitlines()]
+    assert staged and len(staged) == len(log) - 2          # every linked page fetched once and staged
+    con = ddb.connect(str(data_dir / "s.duckdb"))
+    con.execute((Path(__file__).parents[1] / "pipeline" / "schema.sql").read_text(encoding="utf-8"))
+    problems: list[str] = []
+    first = votes.load_stance_pages(con, ["demo"], data_dir / "staging", problems)
+    assert problems == [] and first["insert"] > 0
+    assert con.execute("SELECT count(*) FROM stances WHERE NOT starts_with(source, 'page:http://127.0.0.1')"
+                       ).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM stances WHERE motion_id NOT LIKE 'demo:____:%第%号'").fetchone()[0] == 0
+    again = votes.load_stance_pages(con, ["demo"], data_dir / "staging", problems)
+    assert again["noop"] == first["insert"] and again["insert"] == 0
