@@ -35,6 +35,7 @@ _SEARCH_LOCK = threading.Lock()
 SEARCH_BUDGET_S = float(os.environ.get("OSHIGIIN_SEARCH_BUDGET", "2"))
 MEMORY_LIMIT = os.environ.get("OSHIGIIN_DASHBOARD_MEMORY", "1GB")
 MAX_TEMP = os.environ.get("OSHIGIIN_DASHBOARD_MAX_TEMP", "2GB")
+QUOTE_CHARS = 120  # a search narrowed to one member quotes at most this much per hit, as its download does
 _log = logging.getLogger(__name__)
 
 
@@ -476,7 +477,9 @@ def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevan
                        faction=filters.faction,
                        date_from=filters.date_from(), date_to=filters.date_to(),
                        meeting_kind=filters.meeting_kind, topic=filters.topic, kind=filters.kind, order=order,
-                       limit=limit, budget_s=SEARCH_BUDGET_S)
+                       limit=limit, budget_s=SEARCH_BUDGET_S,
+                       # Narrowed to one member, each hit is a short quotation (著作権法32条, 40条1項).
+                       snippet_chars=QUOTE_CHARS if filters.person_id else 160)
 
     # One search at a time per process: concurrent searches through cursors of one connection hit
     # an internal error in duckdb 1.5.5 that leaves the connection dead (tests/test_robust_concurrency).

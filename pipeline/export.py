@@ -176,7 +176,8 @@ def one_speaker(ds: dp.Dataset) -> dp.Dataset:
                 fields.append(f)
         dropped = "text, flat" + (", annotations" if "annotations" in names else "")
         sql = (f"SELECT x.* EXCLUDE ({dropped}), {_HEADLINE} AS headline, {_EXCERPT} AS excerpt "
-               rf"FROM (SELECT *, trim(regexp_replace(text, '[\s\x{{3000}}]+', ' ', 'g')) AS flat FROM ({ds.sql})) AS x")
+               rf"FROM (SELECT *, trim(regexp_replace(text, '[\s\x{{3000}}]+', ' ', 'g')) AS flat "
+               f"FROM ({ds.sql})) AS x")
     elif "items" in names:
         fields = [ITEMS if f.name == "items" else f for f in ds.fields]
         sql = f"SELECT x.* REPLACE (to_json(from_json(x.items, {_ITEM_HEADINGS})) AS items) FROM ({ds.sql}) AS x"

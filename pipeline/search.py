@@ -216,24 +216,26 @@ def search(con: duckdb.DuckDBPyConnection, query: str | Query, *, council_id: st
            person_id: str | None = None, faction: str | None = None, date_from: date | str | None = None,
            date_to: date | str | None = None, meeting_kind: str | list[str] | None = None,
            topic: str | None = None, kind: str | list[str] | None = None, order: str = "relevance",
-           limit: int = 20, offset: int = 0, facets: bool = True, budget_s: float | None = None) -> SearchResult:
+           limit: int = 20, offset: int = 0, facets: bool = True, budget_s: float | None = None,
+           snippet_chars: int = 160) -> SearchResult:
     """Speeches containing the query, ranked; exact total and (with facets) hits by year and member.
 
     order: 'relevance' (BM25; newer first among equals) or 'recent' (date, newest first).
     kind: 'question' | 'answer' | 'procedural' | 'other', or a list of them.
     budget_s: stop after this many seconds with QueryError('timeout'). A query over the length
     or term limits raises QueryError before anything runs (pipeline.search_query).
+    snippet_chars: the width of each hit's snippet (120 for a quotation narrowed to one speaker).
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
     parsed = parse_query(query) if isinstance(query, str) else query
     with budget(con, budget_s):
         return _search(con, parsed, (council_id, person_id, faction, meeting_kind, topic, kind), date_from, date_to,
-                       order, limit, offset, facets)
+                       order, limit, offset, facets, snippet_chars)
 
 
 def _search(con: duckdb.DuckDBPyConnection, parsed: Query, filters: tuple, date_from, date_to, order: str,
-            limit: int, offset: int, facets: bool) -> SearchResult:
+            limit: int, offset: int, facets: bool, snippet_chars: int) -> SearchResult:
     started = time.perf_counter()
     result = SearchResult(query=parsed)
     plan = _plan(con, parsed, filters, date_from, date_to)
@@ -259,7 +261,7 @@ def _search(con: duckdb.DuckDBPyConnection, parsed: Query, filters: tuple, date_
                 result.total = int(rows[0][2])
             elif offset:
                 result.total = con.execute(f"{ctes} SELECT count(*) FROM hits", sql.params).fetchone()[0]
-        result.hits = _hydrate(con, top, parsed.terms)
+        result.hits = _hydrate(con, top, parsed.terms, snippet_chars)
         if facets and result.total:
             result.by_year, result.by_member = _facets(con, parsed, stats, rng, filters)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -309,7 +311,8 @@ def _facets(con: duckdb.DuckDBPyConnection, query: Query, stats: dict, rng: DocR
     return _by_year(days or []), _by_member(con, members or [])
 
 
-def _hydrate(con: duckdb.DuckDBPyConnection, top: list[tuple[int, float]], terms: list[str]) -> pd.DataFrame:
+def _hydrate(con: duckdb.DuckDBPyConnection, top: list[tuple[int, float]], terms: list[str],
+             width: int = 160) -> pd.DataFrame:
     """The top hits' speeches and sittings, with snippets: three key lookups, no scan."""
     if not top:
         return pd.DataFrame(columns=HIT_COLUMNS)
@@ -329,7 +332,7 @@ def _hydrate(con: duckdb.DuckDBPyConnection, top: list[tuple[int, float]], terms
         sid, mid, council, seq, name, role, pid, kind, url, text, norm = speeches[ids[doc]]
         day, title, meeting_kind = meetings.get(mid, (None, None, None))
         records.append((sid, mid, council, score, day, title, meeting_kind, seq, name, role, pid, kind, url, text,
-                        snippet_segments(text, norm, terms)))
+                        snippet_segments(text, norm, terms, before=min(40, width // 4), width=width)))
     return pd.DataFrame.from_records(records, columns=HIT_COLUMNS)
 
 

@@ -205,3 +205,15 @@ def test_a_reading_suggests_kanji_from_topic_terms_and_members(demo):
     surname = kana.split()[0] if " " in kana else kana[:3]
     member_hints = [h for h in hints(demo, surname, "demo") if h.code == "reading"]
     assert member_hints and name in [n for _, n in member_hints[0].members]
+
+
+def test_hits_narrowed_to_one_member_are_short_quotations(demo):
+    """The search page quotes at most 120 characters per hit when narrowed to one member, as its
+    download does (著作権法40条1項, 32条)."""
+    person = demo.execute("SELECT person_id FROM speeches WHERE person_id IS NOT NULL AND contains(text_norm, '区') "
+                          "GROUP BY 1 ORDER BY max(length(text_norm)) DESC, 1 LIMIT 1").fetchone()[0]
+    wide = search(demo, "区", person_id=person, limit=50)
+    narrow = search(demo, "区", person_id=person, limit=50, snippet_chars=120)
+    shown = [sum(len(text) for text, _ in s if text != "…") for s in narrow.hits["snippet"]]
+    assert max(shown) <= 120 < max(sum(len(text) for text, _ in s if text != "…") for s in wide.hits["snippet"])
+    assert list(narrow.hits["speech_id"]) == list(wide.hits["speech_id"])
