@@ -156,6 +156,7 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
         QUALIFY row_number() OVER (PARTITION BY council_id, platform, ext_council_id, ext_schedule_id
                                    ORDER BY run_seq DESC, fetched_at DESC, staged_file DESC) = 1
     """)
+    con.execute(f"DROP TABLE {staged}")   # every fetch of every sitting: not kept for the rest of the load
     con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_meetings AS
         SELECT meeting_id, council_id, title, kind, session, committee, date, number,
