@@ -217,3 +217,39 @@ def test_hits_narrowed_to_one_member_are_short_quotations(demo):
     shown = [sum(len(text) for text, _ in s if text != "…") for s in narrow.hits["snippet"]]
     assert max(shown) <= 120 < max(sum(len(text) for text, _ in s if text != "…") for s in wide.hits["snippet"])
     assert list(narrow.hits["speech_id"]) == list(wide.hits["speech_id"])
+
+
+def test_a_waiting_search_gives_up_after_the_budget_and_a_stopped_one_frees_the_next(tmp_path, monkeypatch):
+    """One search at a time per process: nobody waits for another visitor's search beyond the budget."""
+    from dashboard import data
+    from pipeline.search import index_speeches
+
+    try:
+        from tests.sample_db import build_sample_db
+    except ImportError:
+        from sample_db import build_sample_db
+    db = build_sample_db(tmp_path / "sample.duckdb")
+    with duckdb.connect(str(db)) as con:
+        index_speeches(con)
+    monkeypatch.setenv("OSHIGIIN_DATA", str(tmp_path))
+    monkeypatch.setattr(data, "SEARCH_BUDGET_S", 0.3)
+    served = data.current_db(db)
+    try:
+        assert data._SEARCH_LOCK.acquire(timeout=5)  # another visitor's search, running
+        started = time.monotonic()
+        with pytest.raises(QueryError) as waited:
+            data.search(served, "保育", data.SearchFilters("demo"))
+        assert waited.value.code == "busy" and 0.25 < time.monotonic() - started < 1.5
+        data._SEARCH_LOCK.release()
+        assert data.search(served, "保育", data.SearchFilters("demo")).total > 0
+        with pytest.raises(QueryError) as refused:
+            data.search(served, "保" * 600, data.SearchFilters("demo"))
+        assert refused.value.code == "too_long"
+        monkeypatch.setattr(data, "SEARCH_BUDGET_S", 0.0001)  # every search over its budget
+        with pytest.raises(QueryError) as stopped:
+            data.search(served, "区 議会", data.SearchFilters("demo"))
+        assert stopped.value.code == "timeout"
+        assert data._SEARCH_LOCK.acquire(timeout=0.1)  # nothing left holding it
+        data._SEARCH_LOCK.release()
+    finally:
+        data._connect.clear()
