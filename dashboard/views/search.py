@@ -105,8 +105,8 @@ def suggest(queries: list[str], key: str) -> None:
     only reads the URL when the session starts)."""
     cols = st.columns(min(len(queries), 4) or 1)
     for i, q in enumerate(queries):
-        cols[i % len(cols)].button(t("search.try", q=q), key=f"{key}-{i}", on_click=st.session_state.update,
-                                   kwargs={"q": q})
+        cols[i % len(cols)].button(t("search.try", q=ui.md_escape(q)), key=f"{key}-{i}",
+                                   on_click=st.session_state.update, kwargs={"q": q})
 
 
 filters = data.SearchFilters(council_id, person, faction, year_from, year_to, meeting_kind, topic, kind)
@@ -132,7 +132,8 @@ for hint in hints:
     if hint.members:
         st.caption(t("search.hint.members", term=ui.md_escape(hint.params.get("term", ""))))
         for person_id, name in hint.members:
-            ui.page_link("views/member.py", label=name, icon=":material/person:", query_params={"member": person_id})
+            ui.page_link("views/member.py", label=ui.md_escape(name), icon=":material/person:",
+                         query_params={"member": person_id})
 if result.total == 0:
     st.stop()
 
