@@ -226,8 +226,11 @@ _UI_TEXT = """() => {
     // and sources are data and stay in Japanese): what is left is the interface.
     const root = document.querySelector('[data-testid="stAppViewContainer"]').cloneNode(true);
     root.querySelectorAll('[class*="st-key-speech-"], [class*="st-key-focus-"], [class*="st-key-hit-"], '
-        + 'blockquote, [data-testid="stDataFrame"], [data-testid="stVegaLiteChart"], strong, '
-        + 'h1, h3, a[href^="http"], [data-testid="stCode"]').forEach(e => e.remove());
+        + 'blockquote, [data-testid="stDataFrame"], [data-testid="stVegaLiteChart"], '
+        + '[class*="st-key-question-"] strong, [class*="st-key-shared-list"] a, [class*="st-key-followed"] a, '
+        + 'h1, a[href^="http"], [data-testid="stCode"]').forEach(e => e.remove());
+    // A sitting's title is its subheading on 会議: data.
+    root.querySelectorAll('h3').forEach(h => { if (/号|会議/.test(h.innerText)) h.remove(); });
     return root.innerText;
 }"""
 

@@ -6,6 +6,7 @@ the page, folded away once something is followed. Questions are shown as headlin
 quotation (a list narrowed to chosen speakers: docs/legal.md).
 """
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, follows, ui
@@ -82,8 +83,6 @@ latest = data.load_latest_questions(db, tuple(names))
 if latest.empty:
     st.info(t("home.no_questions"))
 else:
-    import pandas as pd
-
     fetched = pd.to_datetime(latest["fetched_at"], utc=True)
     fresh = fetched > pd.Timestamp(since) if since is not None else pd.Series(False, index=latest.index)
     st.subheader(t("home.latest"), anchor=False)
