@@ -562,3 +562,23 @@ def test_a_public_error_shows_no_traceback_or_path(browser, tmp_path) -> None:
         log.close()
     assert "secret detail" in (tmp_path / "boom.log").read_text()  # the details stay in the server log
 
+
+
+def test_the_bills_page_in_english_and_japanese(browser, server) -> None:
+    """議案 (another helper's page, issue 17) walked the same way: English stays English, and the
+    Japanese page has none of Streamlit's English."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{server[0]}/bills?lang=en", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="Bills", exact=True)).to_be_visible(timeout=WAIT_MS)
+        _assert_english(page, "bills", _ja_fragments())
+        page.goto(f"{server[0]}/bills", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="議案", exact=True)).to_be_visible(timeout=WAIT_MS)
+        _wait_ready(page)
+        text = page.locator("body").inner_text()
+        assert not [s for s in STREAMLIT_ENGLISH if s in text]
+    finally:
+        context.close()
