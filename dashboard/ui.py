@@ -316,8 +316,11 @@ def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new
                     st.markdown(f":{colour}-badge[{role}] {md_escape(who)}")
                     speech_text(sp["text"], sp["annotations"])
         with st.container(horizontal=True):
+            # On the search page (?q=…) the link carries the search, so the sitting marks its words and
+            # leads back to the results.
+            search = {"q": st.query_params["q"]} if st.query_params.get("q") else {}
             page_link("views/meetings.py", label=t("q.in_meeting"), icon=":material/article:",
-                      query_params={"meeting": q["meeting_id"], "speech": q["first_speech_id"]})
+                      query_params={**search, "meeting": q["meeting_id"], "speech": q["first_speech_id"]})
             if safe_url(q["source_url"]):
                 st.markdown(md_link(t("q.original"), q["source_url"]))
 

@@ -442,6 +442,13 @@ def test_a_search_hit_opens_marked_once_with_a_way_back(browser, server) -> None
         page.get_by_role("link", name="検索結果に戻る").click()
         page.wait_for_url("**/search?**", timeout=WAIT_MS)
         assert "q=%E4%BF%9D%E8%82%B2" in page.url and "kind=question" in page.url
+
+        # From the search page itself (13B's links carry the search as ?q=… and its filters).
+        page.goto(f"{base}/search?q=%E4%BF%9D%E8%82%B2", wait_until="domcontentloaded")
+        page.locator("[class*='st-key-hit-']").first.get_by_role("link", name="会議録で読む").click()
+        expect(page.get_by_text("検索「保育」で見つかった発言")).to_be_visible(timeout=WAIT_MS)
+        page.get_by_role("link", name="検索結果に戻る").click()
+        expect(page.get_by_role("textbox", name="発言を検索")).to_have_value("保育", timeout=WAIT_MS)
     finally:
         context.close()
 
