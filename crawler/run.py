@@ -17,6 +17,7 @@ from twisted.internet import defer
 from crawler.politeness import new_run
 from pipeline.paths import staging_dir
 from pipeline.registry import Council, find_council
+from pipeline.video import video_spiders
 
 PLATFORM_SPIDERS = {"discussnet": "discussnet", "kokkai": "kokkai", "kensakusystem": "kensakusystem",
                     "voices": "voices", "dbsearch": "dbsearch"}
@@ -26,6 +27,7 @@ def spiders_for(council: Council) -> list[str]:
     names = []
     if council.platform in PLATFORM_SPIDERS:
         names.append(PLATFORM_SPIDERS[council.platform])
+    names += video_spiders(council)  # council video, after the minutes it links to (pipeline/video.py)
     if council.roster_url:
         names.append("roster")
     return names

@@ -29,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from demo.video import video_answer
+
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 ROBOTS = "User-agent: *\nAllow: /\n"
@@ -124,6 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, self._call("roster_html"), HTML_TYPE)
         elif path.startswith("/gikai/taido/") and hasattr(backend, "stance_page_html"):  # docs/votes.md
             self._send(HTTPStatus.OK, self._call("stance_page_html", path.rsplit("/", 1)[-1]), HTML_TYPE)
+        elif (video := video_answer(backend, path, url.query)) is not None:  # council video: demo/video.py
+            self._send(HTTPStatus.OK, *video)
         elif path in API:
             self._error(HTTPStatus.METHOD_NOT_ALLOWED, "use POST")
         else:

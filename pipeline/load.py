@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import elections, enrich, search, votes
+from pipeline import elections, enrich, search, video, votes
 from pipeline.db import SCHEMA, register_functions
 from pipeline.identities import identities
 from pipeline.paths import db_path, staging_dir
@@ -539,6 +539,7 @@ def load(council_ids: list[str], db: Path | None = None, staging: Path | None = 
         stage(con, council_ids, staging, report)
         changed = _apply(con, report)
         changed = votes.load_stage(con, council_ids, staging, report) or changed  # docs/votes.md
+        changed = video.load_stage(con, council_ids, staging, report.counts) or changed  # docs/video.md
         return _elections(con, council_ids, staging, report) or changed
 
     report.published = publish(db, work)
