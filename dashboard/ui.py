@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, video
 from dashboard.i18n import label, lang_params, t
 from pipeline.annotations import label as annotation_label
 
@@ -323,6 +323,7 @@ def question_card(db: data.DbFile, q: dict, *, show_questioner: bool = True, new
                       query_params={**search, "meeting": q["meeting_id"], "speech": q["first_speech_id"]})
             if safe_url(q["source_url"]):
                 st.markdown(md_link(t("q.original"), q["source_url"]))
+            video.watch_link(db, q["question_id"])  # 録画で見る: dashboard/video.py
 
 
 def _quote(db: data.DbFile, q: dict) -> None:

@@ -63,8 +63,9 @@ def test_jfit_media_sources_when_asked(data_dir, tmp_path):
     with VideoReplay() as site:
         registry = write_registry(tmp_path, video_platform="jfit", video_url=site.url, download_delay=0.0)
         result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "jfit", "-a", "council=recorded",
-                                 "-a", "media=1", "-a", "years=2024"], env={**os.environ, "OSHIGIIN_COUNCILS": registry},
-                                capture_output=True, text=True, timeout=120)
+                                 "-a", "media=1", "-a", "years=2024"],
+                                env={**os.environ, "OSHIGIIN_COUNCILS": registry}, capture_output=True, text=True,
+                                timeout=120)
         log = [p for p, _ in site.request_log]
     assert result.returncode == 0, result.stderr[-2000:]
     assert not any("gikai_id=30" in p for p in log)  # 2023's session not opened
@@ -99,8 +100,9 @@ def write_minutes(data_dir) -> None:
     ]
     meeting = {
         "council_id": "recorded", "platform": "discussnet", "ext_council_id": "500", "ext_schedule_id": "7",
-        "title": "令和6年第1回定例会 02月22日-02号", "kind": "本会議", "session": "令和6年第1回定例会", "committee": None,
-        "date": "2024-02-22", "number": 2, "source_url": "https://minutes.invalid/7", "api_url": "https://minutes.invalid/7",
+        "title": "令和6年第1回定例会 02月22日-02号", "kind": "本会議", "session": "令和6年第1回定例会",
+        "committee": None, "date": "2024-02-22", "number": 2, "source_url": "https://minutes.invalid/7",
+        "api_url": "https://minutes.invalid/7",
         "fetched_at": "2024-03-01T00:00:00+00:00",
         "speeches": [{"ext_minute_id": m, "seq": int(m), "speaker_raw": raw, "speaker_name": name, "speaker_role": role,
                       "seat": None, "kind": kind, "text": text, "source_url": f"https://minutes.invalid/7#{m}"}

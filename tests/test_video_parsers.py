@@ -71,7 +71,8 @@ def test_jfit_play_bad_pages_are_parse_errors(body):
 
 
 def test_jfit_row_without_speaker_is_a_parse_error():
-    body = '<table><tr class="font-90"><td>一般質問</td><td><a href="./?tpl=play_vod&inquiry_id=5">再生</a></td></tr></table>'
+    body = ('<table><tr class="font-90"><td>一般質問</td>'
+            '<td><a href="./?tpl=play_vod&inquiry_id=5">再生</a></td></tr></table>')
     with pytest.raises(PARSE_ERRORS, match="names no speaker"):
         jfit.parse_day(body, BASE)
 
@@ -94,7 +95,8 @@ def test_discussvision_years_and_items():
 def test_webvtt_cues():
     cues = dv.parse_vtt((D / "77_3_2.vtt").read_bytes())
     assert [(c.start, c.end, c.text) for c in cues] == [
-        (3.0, 6.5, "記録市民の会の佐藤花子です"), (6.5, 10.0, "防災について伺います"), (62.25, 65.0, "区長　お答えいたします")]
+        (3.0, 6.5, "記録市民の会の佐藤花子です"), (6.5, 10.0, "防災について伺います"),
+        (62.25, 65.0, "区長　お答えいたします")]
 
 
 @pytest.mark.parametrize("parse,body", [

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 PAGES = Path(__file__).with_name("video_pages")
+DV = PAGES / "discussvision"
 
 
 def _jfit_file(q: dict[str, str]) -> str | None:
@@ -47,8 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = (PAGES / "jfit" / name).read_bytes()
         elif url.path == "/dvsapi/yearlist":
             body, ctype = (PAGES / "discussvision" / "yearlist.json").read_bytes(), "application/json"
-        elif url.path == "/dvsapi/councilrd/all" and (PAGES / "discussvision" / f"councilrd_{q.get('year')}.json").is_file():
-            body, ctype = (PAGES / "discussvision" / f"councilrd_{q.get('year')}.json").read_bytes(), "application/json"
+        elif url.path == "/dvsapi/councilrd/all" and (year := DV / f"councilrd_{q.get('year')}.json").is_file():
+            body, ctype = year.read_bytes(), "application/json"
         elif url.path.startswith("/dvsapi/vtt/") and (PAGES / "discussvision" / url.path.rsplit("/", 1)[-1]).is_file():
             body, ctype = (PAGES / "discussvision" / url.path.rsplit("/", 1)[-1]).read_bytes(), "text/vtt"
         status = 200 if body is not None else 404

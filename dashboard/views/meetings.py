@@ -7,7 +7,7 @@ search: its words are marked and a link goes back to the results (with the searc
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, ui, video
 from dashboard.i18n import label, t
 
 # The search page's parameters (views/search.py), carried back by 「検索結果に戻る」.
@@ -94,6 +94,7 @@ if chosen:
     facts = [ui.fmt_date(meeting["date"]), label("mkind", meeting["kind"]), meeting["committee"]]
     st.caption(ui.md_escape(" · ".join(str(f) for f in facts if not ui.is_missing(f))))
     st.caption(ui.md_link(t("meetings.source"), meeting["source_url"]))
+    video.meeting_recordings(db, chosen)  # 録画: dashboard/video.py
 
     speeches = data.load_speeches(db, chosen).to_dict("records")
     st.caption(t("meetings.speeches", n=len(speeches)))

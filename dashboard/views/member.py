@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, follows, ui
+from dashboard import data, follows, ui, video
 from dashboard.i18n import label, t
 from dashboard.views import member_votes
 
@@ -112,6 +112,8 @@ if not questions.empty:
     st.download_button(t("member.download"), lambda: data.export_csv(db, council_id, "questions", person=person_id),
                        file_name=f"oshigiin-{council_id}-questions-{len(questions)}.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore", key="member-download")
+
+video.member_recordings(db, person_id)  # 録画: dashboard/video.py
 
 st.subheader(t("member.attendance"), anchor=False)
 attendance = data.load_attendance(db, person_id)
