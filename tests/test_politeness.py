@@ -84,14 +84,14 @@ def test_unreachable_robots_txt_disallows_the_host_for_the_run(data_dir, fault):
     log = failures(data_dir)
     robots = [f for f in log if f["url"].endswith("/robots.txt")]
     outcome = "http_error" if isinstance(fault, Status) else "network_error"
-    # Each spider's run says why its pages were not fetched: robots.txt's own failure, then its pages.
-    assert len(robots) == 2 and {f["outcome"] for f in robots} == {outcome}
+    # Each spider's run says why its pages were not fetched: robots.txt's own failure, then its pages
+    # (the minutes' first request, the roster, and whatever else the council's entry crawls).
+    assert len(robots) == len(result.runs) >= 2 and {f["outcome"] for f in robots} == {outcome}
     assert all("robots.txt unreachable" in f["reason"] for f in robots)
     blocked = [f for f in log if f["outcome"] == "robots_unreachable"]
-    assert sorted(f["url"].removeprefix(server.url) for f in blocked) == ["gikai/meibo.html",
-                                                                          "tenant/demo/js/tenant.js"]
+    assert {"gikai/meibo.html", "tenant/demo/js/tenant.js"} <= {f["url"].removeprefix(server.url) for f in blocked}
     assert all("RFC 9309" in f["reason"] and f"{server.url}robots.txt" in f["reason"] for f in blocked)
-    assert sum(r["robots_unreachable"] for r in result.runs) == 2
+    assert all(r["robots_unreachable"] >= 1 and r["meetings"] == r["members"] == 0 for r in result.runs)
 
 
 def test_unreachable_robots_txt_is_said_plainly_by_the_command(data_dir):
@@ -125,7 +125,7 @@ def test_one_robots_txt_and_one_pace_per_host_across_the_councils_spiders(data_d
         result = crawl(server.url, council="polite", env={"OSHIGIIN_COUNCILS": registry}, council_ids=str(first))
         hits = server.hits
     assert result.returncode == 0, result.stderr[-3000:]
-    assert [r["spider"] for r in result.runs] == ["discussnet", "roster"]
+    assert [r["spider"] for r in result.runs] == ["discussnet", "roster"]  # an entry without video
     paths = [h.path for h in hits]
     assert paths.count("/robots.txt") == 1
     assert paths[-1] == "/gikai/meibo.html"  # the roster after the minutes, not beside them

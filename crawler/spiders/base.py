@@ -78,8 +78,7 @@ class CouncilSpider(scrapy.Spider):
     def named_urls(self) -> list[str]:
         """The URLs whose hosts this spider may fetch from: the registry entry's and the operator's."""
         c = self.council
-        urls = [c.base_url, c.roster_url, self.base_url]
-        urls += [v for v in c.extra.values() if isinstance(v, str) and v.startswith(("http://", "https://"))]
+        urls = [c.base_url, c.roster_url, self.base_url, *_urls_in(c.extra)]
         return [u for u in urls if u and u != "/"]
 
     @cached_property
@@ -171,6 +170,17 @@ class CouncilSpider(scrapy.Spider):
             request_body=request_body(request), status=None, outcome="network_error",
             reason=f"{failure.type.__name__}: {failure.getErrorMessage()}", fetched_at=utcnow(),
         )
+
+
+def _urls_in(value) -> list[str]:
+    """Every http(s) URL among a registry entry's other fields (video_url = ["…", "…"], tables…)."""
+    if isinstance(value, str):
+        return [value] if value.startswith(("http://", "https://")) else []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [u for v in value for u in _urls_in(v)]
+    return []
 
 
 FAILED = object()
