@@ -86,7 +86,7 @@ def _follow_by_reading(page, reading: str, name: str) -> None:
     box.press("Enter")
     _pick(page, name).wait_for(timeout=WAIT_MS)
     _pick(page, name).click()
-    page.locator(".st-key-followed").get_by_role("link", name=name).wait_for(timeout=WAIT_MS)
+    page.locator(".st-key-followed").get_by_role("link", name=name).first.wait_for(timeout=WAIT_MS)
 
 
 def _pick(page, name: str):
@@ -131,18 +131,19 @@ def test_follows_belong_to_each_browser_and_a_shared_link_adds(browser, server) 
         expect(shared.get_by_text("見つからないID（1件）は無視しました。")).to_be_visible()
         expect(b.get_by_text("フォローしている議員はまだいません")).to_be_visible()
         b.get_by_role("button", name="この人たちをフォロー").click()
-        expect(b.locator(".st-key-followed").get_by_role("link", name="中村 誠")).to_be_visible(timeout=WAIT_MS)
+        expect(b.locator(".st-key-followed").get_by_role("link", name="中村 誠").first).to_be_visible(timeout=WAIT_MS)
         b.goto(base, wait_until="domcontentloaded")
-        expect(b.locator(".st-key-followed").get_by_role("link", name="中村 誠")).to_be_visible(timeout=WAIT_MS)
+        expect(b.locator(".st-key-followed").get_by_role("link", name="中村 誠").first).to_be_visible(timeout=WAIT_MS)
+        expect(b.locator(".st-key-followed").get_by_role("link")).to_have_count(1)  # 中村 alone, once
 
         # Alice opens the same link: her list gains 中村, keeps 佐藤 and 鈴木.
         a.goto(f"{base}/?follow=demo:中村誠", wait_until="domcontentloaded")
         a.get_by_role("button", name="この人たちをフォロー").click()
         followed = a.locator(".st-key-followed")
         for name in ("佐藤 花子", "鈴木 一郎", "中村 誠"):
-            expect(followed.get_by_role("link", name=name)).to_be_visible(timeout=WAIT_MS)
+            expect(followed.get_by_role("link", name=name).first).to_be_visible(timeout=WAIT_MS)
         b.reload(wait_until="domcontentloaded")
-        expect(b.locator(".st-key-followed").get_by_role("link", name="中村 誠")).to_be_visible(timeout=WAIT_MS)
+        expect(b.locator(".st-key-followed").get_by_role("link", name="中村 誠").first).to_be_visible(timeout=WAIT_MS)
         assert "佐藤 花子" not in _main_text(b) and "鈴木 一郎" not in _main_text(b)
     finally:
         alice.close()
