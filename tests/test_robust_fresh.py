@@ -5,8 +5,8 @@ so a site that grew from 6 to 40 sittings was re-crawled as 6, with 0 requests s
 is off unless asked for (`--cache`), and even then holds only settled sittings' documents: the
 listings, new and recent sittings and robots.txt always come from the site.
 
-The site is the demo council on 127.0.0.1 (tests/faulty_server.py); it "grows" by hiding some
-会議 from its index during the first crawl.
+The site is the demo council's minutes and roster on 127.0.0.1 (tests/faulty_server.py), as a
+council of its own; it "grows" by hiding some 会議 from its index during the first crawl.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
+import pytest
 import scrapy
 
 from crawler.httpcache import CACHEABLE, SettledPagesOnly
 from crawler.spiders.discussnet import DiscussNetSpider
 from demo.generator import DemoCouncil
 from tests.faulty_server import Body, FaultyServer, Rule
+from tests.registry import write_registry
 from tests.robust_checks import read_only
 
 INDEX = "/dnp/search/councils/index"
@@ -42,8 +44,20 @@ def without(council_ids: set[int]):
 
 
 def crawl_cli(url: str, *flags: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "oshigiin", "crawl", "demo", "--base-url", url, *flags],
+    return subprocess.run([sys.executable, "-m", "oshigiin", "crawl", "fresh", "--base-url", url, *flags],
                           env=dict(os.environ), capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture
+def registry(tmp_path, monkeypatch):
+    """The demo's minutes and roster as a council of their own: what the registry's demo entry
+    adds beyond them (its video) is not what these tests are about."""
+    def write(server):
+        path = write_registry(tmp_path, code="fresh", name="新鮮区", platform="discussnet", base_url=server.url,
+                              tenant="demo", roster_url=f"{server.url}gikai/meibo.html", download_delay=0.0)
+        monkeypatch.setenv("OSHIGIIN_COUNCILS", path)
+
+    return write
 
 
 def minutes_fetched(hits) -> set[tuple[int, int]]:
@@ -58,11 +72,12 @@ def meetings_held(data_dir) -> int:
         con.close()
 
 
-def test_a_default_re_crawl_sees_the_sittings_published_since(data_dir):
+def test_a_default_re_crawl_sees_the_sittings_published_since(data_dir, registry):
     council = DemoCouncil(60)
     sittings = council.meeting_ids()
     later = set(sittings[2:])  # published after the first crawl
     with FaultyServer(council, [Rule(INDEX, Body(without({c for c, _ in later})))]) as server:
+        registry(server)
         first = crawl_cli(server.url)
         assert first.returncode == 0, first.stderr[-3000:]
         assert "discussnet: 2 sittings listed, 0 already held, 2 fetched" in first.stdout, first.stdout
@@ -81,11 +96,12 @@ def test_a_default_re_crawl_sees_the_sittings_published_since(data_dir):
           f"{len(hits)} requests and fetched the {len(later)} new ones")
 
 
-def test_the_development_cache_replays_only_settled_sittings(data_dir):
+def test_the_development_cache_replays_only_settled_sittings(data_dir, registry):
     council = DemoCouncil(60)
     sittings = council.meeting_ids()
     later = set(sittings[3:])
     with FaultyServer(council, [Rule(INDEX, Body(without({c for c, _ in later})))]) as server:
+        registry(server)
         assert crawl_cli(server.url, "--cache").returncode == 0
         server.set_rules([])
         mark = len(server.hits)
