@@ -71,7 +71,7 @@ def test_retries_back_off_wait_out_retry_after_and_hold_the_host(data_dir):
     assert [h.fault for h in minute] == ["Status", "Status", ""]
     assert gaps(minute)[0] >= BASE and gaps(minute)[1] >= 2 * BASE, gaps(minute)
     # While a retry waits, the whole host waits: after a failure, nothing reaches it before the
-    # backoff is over (the roster is another spider with its own downloader, so it is left out).
+    # backoff is over (robots.txt and the roster, whose spider runs after the minutes', are left out).
     minutes_spider = [h for h in hits if h.path not in ("/robots.txt", ROSTER)]
     for failed, backoff in ((minute[0], BASE), (minute[1], 2 * BASE), (index[0], 1.0)):
         following = next(h for h in minutes_spider if h.at > failed.at)
