@@ -28,9 +28,11 @@ from tests.dashboard_server import WAIT_MS, chromium, page_errors, serve_dashboa
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-# Rendering the answer after the search returns: a Streamlit rerun over a websocket on a 2-core
-# machine shared with other work. The search itself is held to SEARCH_BUDGET_S on the server.
-RENDER_S = 2.0
+# Rendering the answer after the search returns: four Streamlit reruns at once over websockets on a
+# 2-core machine shared with other work (measured 1.2-1.6 s at load 5, 2.3-2.7 s at load 13). The
+# search itself is held to SEARCH_BUDGET_S on the server; before issue 13's fix the 300-character
+# query alone ran past 60 s.
+RENDER_S = 3.0
 TOTAL = re.compile(r"([\d,]+)件の発言が見つかりました")
 
 
