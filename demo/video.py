@@ -25,9 +25,15 @@ import functools
 import html
 import json
 import random
+import re
+import statistics
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs
+
+from pipeline.video import Segment, sittings_for
+from pipeline.video_eval import order_only, pr
 
 from .jpformat import era_of_year, era_year
 
@@ -119,12 +125,12 @@ class DemoVideo:
         return tuple(out)
 
     def jfit_rows(self, m) -> tuple[DemoSegment, ...]:
-        """The JFIT index of a day: on about one day in eight one questioner's recording is not
+        """The JFIT index of a day: on about one day in four one questioner's recording is not
         published (a fault the index has on real sites too), so order alone would misplace the rest."""
         segs = self.segments(m.council_id, m.schedule_id)
         rng = random.Random(f"{self.council.seed}:unpublished:{m.council_id}:{m.schedule_id}")
         members = [s for s in segs if s.member]
-        if len(members) > 2 and rng.random() < 0.125:
+        if len(members) >= 2 and rng.random() < 0.25:
             gone = rng.choice(members[:-1])
             return tuple(s for s in segs if s is not gone)
         return segs
@@ -292,6 +298,70 @@ def _viewer(q: dict[str, str]) -> str:
     ids = "・".join(f"{k}={html.escape(v)}" for k, v in sorted(q.items()))
     return _page("架空区議会 録画中継（デモ）", f'<p class="demo">映像はありません（索引と字幕のみ）。{ids}</p>'
                  '<p id="t"></p><script>document.getElementById("t").textContent=location.hash;</script>')
+
+
+# -- evaluation (bench/video_match.py, tests/test_video_demo.py) ----------------------------------------
+
+def _spread(xs: list[float]) -> dict:
+    if not xs:
+        return {"median": float("nan"), "p90": float("nan"), "max": float("nan")}
+    return {"median": statistics.median(xs), "p90": statistics.quantiles(xs, n=10)[8] if len(xs) > 1 else xs[0],
+            "max": max(xs)}
+
+
+def scores(db: Path, speeches: int, seed: int = 0) -> dict:
+    """The demo database (built by demo/build.py) against what demo/video.py served: links and caption times."""
+    import duckdb
+
+    from demo.generator import DemoCouncil
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        got = {r[0]: r for r in con.execute("SELECT segment_id, meeting_id, speech_id FROM video_segments").fetchall()}
+        times = {(s, sp): sec for s, sp, sec in con.execute(
+            "SELECT segment_id, speech_id, seconds FROM video_speech_times").fetchall()}
+        texts = dict(con.execute("SELECT speech_id, text FROM speeches").fetchall())
+        dates = {d for (d,) in con.execute("SELECT DISTINCT date FROM video_segments WHERE date IS NOT NULL")
+                 .fetchall()}
+        sittings = sittings_for(con, ["demo"], dates)
+        segments = [Segment(*row) for row in con.execute(
+            "SELECT segment_id, council_id, date, meeting, session, speaker_name, ordinal, platform "
+            "FROM video_segments WHERE speaker_name <> '区長'").fetchall()]
+    finally:
+        con.close()
+    truth = {t["segment_id"]: t for t in DemoVideo(DemoCouncil(speeches=speeches, seed=seed)).truth()}
+    true_speeches = {k: t["speech_id"] for k, t in truth.items()}
+
+    def scored(predicted: dict, gold: dict) -> dict:
+        p, r, c, made, wanted = pr(predicted, gold)
+        return {"precision": p, "recall": r, "correct": c, "links": made, "gold": wanted}
+
+    peer = order_only(segments, sittings)
+    out = {
+        "served": len(truth), "loaded": len(got), "missing": len(set(truth) - set(got)),
+        "sitting": scored({k: got[k][1] if k in got else None for k in truth},
+                          {k: t["meeting_id"] for k, t in truth.items()}),
+        "question": scored({k: got[k][2] if k in got else None for k in truth}, true_speeches),
+        "peer": scored({k: peer.get(k) for k in truth}, true_speeches),
+    }
+    errors, peer_errors, total = [], [], 0
+    for key, t in truth.items():
+        if not t.get("captioned"):
+            continue
+        true_times = t["times"]
+        chars = {s: len(re.sub(r"\s", "", texts.get(s, ""))) for s in true_times}
+        end = max(true_times.values()) + 1.0
+        whole, acc = sum(chars.values()) or 1, 0
+        for speech, true_start in sorted(true_times.items(), key=lambda x: x[1]):
+            total += 1
+            # The peer: the segment's time shared out by characters, after the known lead-in.
+            peer_errors.append(abs(LEAD_IN + (end - LEAD_IN) * acc / whole - true_start))
+            acc += chars[speech]
+            if (key, speech) in times:
+                errors.append(abs(times[(key, speech)] - true_start))
+    out["alignment"] = {"speeches": total, "aligned": len(errors), **_spread(errors)}
+    out["alignment_peer"] = {"speeches": total, **_spread(peer_errors)}
+    return out
 
 
 def video_answer(backend, path: str, query: str) -> tuple[str, str] | None:

@@ -545,6 +545,43 @@ DATASETS.update({d.name: d for d in (
         tables=("votes", "vote_events")),
 )})
 
+# Council video (docs/video.md): recorded segments and the sitting, question and member each is linked to.
+DATASETS["video_segments"] = Dataset(
+    "video_segments", "議会中継の録画", "Council video segments",
+    "SELECT v.segment_id, v.council_id, v.platform, v.ext_id, v.session, v.date, v.meeting, v.ordinal, v.speaker_raw, "
+    "v.speaker_name, v.faction, v.agenda, v.segment_url, v.start_seconds, t.seconds AS question_seconds, v.media_url, "
+    "v.captions_url, v.meeting_id, v.question_id, v.speech_id, v.person_id, v.match, v.source_url, v.fetched_at "
+    "FROM video_segments v LEFT JOIN video_speech_times t ON t.segment_id = v.segment_id AND t.speech_id = v.speech_id",
+    (F("segment_id", "string", "録画の ID: {council_id}-{配信システム}-{配信システム上の ID}",
+       "Segment ID: {council_id}-{platform}-{the video site's id}"),
+     COUNCIL_ID,
+     F("platform", "string", "配信システム: jfit | discussvision", "Video platform: jfit | discussvision"),
+     F("ext_id", "string", "配信システム上の ID（JFIT の inquiry_id など）",
+       "The video site's own id (JFIT inquiry_id …)"),
+     F("session", "string", "会期（配信サイトの表記）", "Session as the video site names it"),
+     F("date", "date", "会議の日付", "Date of the sitting"),
+     F("meeting", "string", "会議名（配信サイトの表記: 本会議・委員会名）", "Meeting as the video site names it"),
+     F("ordinal", "integer", "その日の配信一覧での順番", "Order in the day's listing on the video site"),
+     F("speaker_raw", "string", "発言者（配信サイトの表記どおり）", "Speaker as printed by the video site"),
+     F("speaker_name", "string", "発言者名（肩書きを除いたもの）", "Speaker's name without the printed office"),
+     F("faction", "string", "会派（配信サイトの表記）", "Faction as printed by the video site"),
+     F("agenda", "string", "案件・内容（配信サイトの表記）", "Agenda or content line of the video site"),
+     F("segment_url", "string", "録画を再生するページ", "The page that plays the segment"),
+     F("start_seconds", "number", "メディア内の開始位置（秒、配信サイトが示すとき）",
+       "Where the segment starts in its media (seconds), when the site says"),
+     F("question_seconds", "number", "質問が始まる位置（秒、字幕と会議録の照合による）",
+       "Where the question starts (seconds), from aligning the captions with the minutes"),
+     F("media_url", "string", "動画ファイル・配信元（わかるとき）", "Media file or stream, when known"),
+     F("captions_url", "string", "字幕（WebVTT）の URL", "Captions (WebVTT)"),
+     MEETING_ID, QUESTION_ID, SPEECH_ID, PERSON_ID,
+     F("match", "string", "結び付けの根拠: member | member+order | speech | sitting | ambiguous-sitting | no-sitting",
+       "How it was linked: member | member+order | speech | sitting | ambiguous-sitting | no-sitting"),
+     F("source_url", "string", "出典: 録画の一覧ページの URL",
+       "Source: the video site's listing the segment was read from"),
+     FETCHED_AT),
+    ("segment_id",), "council_id, date, platform, ordinal, segment_id", (TO_COUNCIL, TO_MEETING, TO_MEMBER),
+    _filters(person="d.person_id", date="d.date", faction=FACTION_OF_PERSON), tables=("video_segments",))
+
 FORMATS = {  # format → (file suffix, media type)
     "csv": (".csv", "text/csv"),
     "parquet": (".parquet", "application/vnd.apache.parquet"),

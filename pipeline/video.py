@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from pipeline.normalize import normalize_name
 from pipeline.registry import Council
@@ -280,6 +281,13 @@ COLUMNS = ("segment_id", "council_id", "platform", "ext_id", "session", "date", 
            "fetched_at", "content_hash")
 
 
+_CUE = pa.struct([("start", pa.float64()), ("end", pa.float64()), ("text", pa.string())])
+ARROW_SCHEMA = pa.schema([
+    (c, pa.date32() if c == "date" else pa.int32() if c == "ordinal" else
+     pa.float64() if c == "start_seconds" else pa.list_(_CUE) if c == "captions" else pa.string())
+    for c in COLUMNS])
+
+
 def load_stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
                counts: dict[str, dict[str, int]]) -> bool:
     """The load's video stage, after the minutes and questions are in: returns whether anything changed."""
@@ -330,9 +338,10 @@ def load_stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: 
         else:
             c["noop"] += 1
     if changed:
-        placeholders = ", ".join("?" for _ in COLUMNS)
-        con.executemany(f"INSERT OR REPLACE INTO video_segments ({', '.join(COLUMNS)}) VALUES ({placeholders})",
-                        [[row[k] for k in COLUMNS] for row in changed])
+        # One Arrow table, not executemany: DuckDB inserts parameter rows one at a time (17 ms each).
+        batch = pa.Table.from_pylist([{k: row[k] for k in COLUMNS} for row in changed], schema=ARROW_SCHEMA)  # noqa: F841
+        columns = ", ".join(COLUMNS)
+        con.execute(f"INSERT OR REPLACE INTO video_segments ({columns}) SELECT {columns} FROM batch")
     counts["video_segments"] = c
     times = video_align.align_changed(con, [r["segment_id"] for r in changed])
     counts["video_speech_times"] = times

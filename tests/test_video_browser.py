@@ -33,7 +33,7 @@ def demo_db(tmp_path_factory):
             pass
     finally:
         for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     # The same council on the same port: the links in the database open.
     with DiscussNetServer(DemoCouncil(speeches=SPEECHES), port=port) as server:
         yield data / "oshigiin.duckdb", server
