@@ -14,6 +14,7 @@ in place of what was typed.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +48,19 @@ def term_readings() -> dict[str, tuple[str, ...]]:
                 continue  # already kana: searching the reading finds it
             out.setdefault(reading(term), set()).add(term)
     return {k: tuple(sorted(v, key=lambda t: (len(t), t))) for k, v in out.items() if k}
+
+
+_WARMING = threading.Lock()
+_warmed: list[threading.Thread] = []
+
+
+def warm() -> None:
+    """Compute term_readings in the background, once per process (pykakasi over every topic term
+    takes seconds): a page calls this so the first kana query that finds nothing need not wait."""
+    with _WARMING:
+        if not _warmed:
+            _warmed.append(threading.Thread(target=term_readings, name="search-readings", daemon=True))
+            _warmed[0].start()
 
 
 def kanji_for(kana: str) -> list[str]:

@@ -7,25 +7,22 @@ the page's language, never a traceback; a search that finds nothing says why and
 (pipeline/search_hints.py). The download holds every hit under every filter shown here.
 """
 
-import threading
-
 import altair as alt
 import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import label, t
-from pipeline.search_hints import lowercase_or, term_readings
+from pipeline import search_hints
+from pipeline.search_hints import lowercase_or
 from pipeline.search_query import QueryError
 from pipeline.topics import taxonomy
 
 PAGE = 20
 db, council_id = ui.current()
 st.title(t("page.search"))
-if "search-readings" not in st.session_state:
-    # Topic-term readings for the "did you mean 保育?" hint take seconds to compute once per process:
-    # started now, they are ready by the time a kana query finds nothing.
-    st.session_state["search-readings"] = True
-    threading.Thread(target=term_readings, name="search-readings", daemon=True).start()
+# Topic-term readings for the "did you mean 保育?" hint take seconds to compute once per process:
+# started now, they are ready by the time a kana query finds nothing.
+search_hints.warm()
 
 # URL → widgets once per session; widgets → URL on every run.
 PARAMS = {"q": "q", "member": "search-member", "faction": "search-faction", "from": "search-from",
