@@ -496,6 +496,11 @@ PAGE_KINDS = {
     ("sangiin", "roll-call"): "parse_roll_call",
     ("sangiin", "index"): "parse_index",
     ("sangiin", "bill"): "parse_bill_page",
+    # Council video (docs/video.md): JFIT pages and DiscussVision API answers and captions.
+    ("jfit", "gikai-list"): "parse_sessions", ("jfit", "days"): "parse_days", ("jfit", "day"): "parse_day",
+    ("jfit", "play"): "parse_play", ("jfit", "speaker"): "parse_speaker",
+    ("discussvision", "years"): "parse_years", ("discussvision", "councils"): "parse_councils",
+    ("discussvision", "captions"): "parse_vtt",
 }
 
 

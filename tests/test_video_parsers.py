@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import date
 
 import pytest
@@ -112,3 +113,16 @@ def test_webvtt_cues():
 def test_discussvision_bad_answers_are_parse_errors(parse, body):
     with pytest.raises(PARSE_ERRORS):
         parse(body)
+
+
+def test_parse_page_reads_saved_video_pages():
+    from click.testing import CliRunner
+
+    from oshigiin.cli import main
+
+    result = CliRunner().invoke(main, ["parse-page", "discussvision", "councils", str(D / "councilrd_2024.json")])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.output.splitlines()]
+    assert [x["playlist_id"] for x in lines] == ["1", "2", "3", "4"]
+    bad = CliRunner().invoke(main, ["parse-page", "jfit", "play", str(J / "gikai_list.html")])
+    assert bad.exit_code != 0 and "no div#bm_data" in bad.output

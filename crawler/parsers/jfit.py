@@ -140,7 +140,7 @@ def session_year(session: str) -> int | None:
     return ERAS[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2)))
 
 
-def parse_sessions(body: bytes | str, url: str) -> list[Session]:
+def parse_sessions(body: bytes | str, url: str = "") -> list[Session]:
     """gikai_list: every link to a session's days, in page order, once each."""
     sel = _selector(body)
     out, seen = [], set()
@@ -156,7 +156,7 @@ def parse_sessions(body: bytes | str, url: str) -> list[Session]:
     return out
 
 
-def parse_days(body: bytes | str, url: str, session: str = "") -> list[Day]:
+def parse_days(body: bytes | str, url: str = "", session: str = "") -> list[Day]:
     """gikai_days_list: the session's days, each a link to its gikai_result page."""
     sel = _selector(body)
     year = session_year(session)
@@ -176,7 +176,7 @@ def parse_days(body: bytes | str, url: str, session: str = "") -> list[Day]:
     return out
 
 
-def parse_day(body: bytes | str, url: str, session: str = "") -> DayPage:
+def parse_day(body: bytes | str, url: str = "", session: str = "") -> DayPage:
     """gikai_result: a row per speaker (tr.font-90) linking to its play_vod page."""
     sel = _selector(body)
     page = DayPage()
@@ -209,7 +209,7 @@ def parse_day(body: bytes | str, url: str, session: str = "") -> DayPage:
     return page
 
 
-def parse_play(body: bytes | str, url: str) -> dict:
+def parse_play(body: bytes | str, url: str = "") -> dict:
     """play_vod: {inquiry_id, sources: {kind: url}} from div#bm_data's base64 JSON."""
     sel = _selector(body)
     blob = sel.css("div#bm_data")
@@ -237,7 +237,7 @@ def parse_play(body: bytes | str, url: str) -> dict:
     return {"inquiry_id": _query(url).get("inquiry_id"), "sources": sources}
 
 
-def parse_speaker(body: bytes | str, url: str) -> list[SpeakerQuestion]:
+def parse_speaker(body: bytes | str, url: str = "") -> list[SpeakerQuestion]:
     """speaker_result: each 一般質問 of one member — the site's own search by member name."""
     sel = _selector(body)
     out = []
