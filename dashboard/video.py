@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import lang
+from pipeline.video import watch_url
 
 STRINGS = {
     "ja": {"watch": "録画で見る", "watch_at": "録画で見る（{t}から）", "meeting": "この会議の録画（{n}件）",
@@ -41,13 +42,6 @@ def clock(seconds: float) -> str:
     if total >= 3600:
         return f"{total // 3600}:{total // 60 % 60:02d}:{total % 60:02d}"
     return f"{total // 60}:{total % 60:02d}"
-
-
-def watch_url(segment_url: str, seconds: float | None) -> str:
-    """The segment's page, at `seconds` where known (W3C media fragment `#t=`)."""
-    if seconds is None or pd.isna(seconds) or seconds <= 0:
-        return segment_url
-    return f"{segment_url.split('#', 1)[0]}#t={int(seconds)}"
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

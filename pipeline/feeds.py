@@ -48,6 +48,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import video
 from pipeline.export import Filters, opened, select
 from pipeline.normalize import normalize_text
 from pipeline.paths import REPO
@@ -181,6 +182,7 @@ class Entry:
     author: str | None = None
     categories: tuple[str, ...] = ()
     via: str | None = None  # the original minutes, when `link` is the dashboard's page
+    related: str | None = None  # the council's recording of it (docs/video.md)
 
 
 def _sort_key(value: datetime | date | None) -> str:
@@ -209,6 +211,8 @@ def _write(out_dir: Path, feed: Feed, feed_id: str, entries: list[Entry], fallba
         _sub(entry, "link", rel="alternate", type="text/html", href=e.link)
         if e.via:
             _sub(entry, "link", rel="via", type="text/html", href=e.via)
+        if e.related:
+            _sub(entry, "link", rel="related", type="text/html", title="録画", href=e.related)
         _sub(entry, "updated", _when(e.updated))
         if e.published:
             _sub(entry, "published", _when(e.published))
@@ -241,7 +245,9 @@ def _atomic_write(out_dir: Path, relative: str, tree: ET.ElementTree) -> None:
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    video.attach_recordings(con, rows)  # a question's entry links its recording (docs/video.md)
+    return rows
 
 
 def _json_list(value: object) -> list:
@@ -275,7 +281,7 @@ def question_entry(q: dict, topic_names: dict[str, str] | None = None, dashboard
                  link=dashboard or q["source_url"], via=q["source_url"] if dashboard else None,
                  # The day it was asked in public: a reader dates the entry by the sitting, not by our build.
                  updated=q["date"] or q["fetched_at"], published=q["date"], summary=summary,
-                 author=q["questioner"], categories=tuple(topics))
+                 author=q["questioner"], categories=tuple(topics), related=q.get("recording"))
 
 
 def meeting_entry(m: dict) -> Entry:

@@ -346,3 +346,29 @@ def load_stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: 
     times = video_align.align_changed(con, [r["segment_id"] for r in changed])
     counts["video_speech_times"] = times
     return bool(changed) or bool(times["insert"] or times["update"] or times["delete"])
+
+
+# -- links to the recordings, for the feeds and exports -------------------------------------------------
+def watch_url(segment_url: str, seconds: float | None) -> str:
+    """The segment's page, at `seconds` where known (W3C media fragment `#t=`)."""
+    if seconds is None or seconds != seconds or seconds <= 0:  # None, NaN, 0
+        return segment_url
+    return f"{segment_url.split('#', 1)[0]}#t={int(seconds)}"
+
+
+def attach_recordings(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Give each question row its recording's link (`recording`): the timed segment first."""
+    if not rows or "question_id" not in rows[0] or not con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'video_segments'").fetchone()[0]:
+        return
+    best = {}
+    for qid, url, seconds in con.execute("""
+        SELECT v.question_id, v.segment_url, coalesce(t.seconds, nullif(v.start_seconds, 0)) AS seconds
+        FROM video_segments v
+        LEFT JOIN video_speech_times t ON t.segment_id = v.segment_id AND t.speech_id = v.speech_id
+        WHERE list_contains($q, v.question_id)
+        ORDER BY v.question_id, seconds IS NULL, v.platform, v.segment_id
+    """, {"q": [r["question_id"] for r in rows]}).fetchall():
+        best.setdefault(qid, watch_url(url, seconds))
+    for r in rows:
+        r["recording"] = best.get(r["question_id"])

@@ -86,3 +86,23 @@ def test_export_video_segments_in_the_data_package(built, tmp_path):
     assert len(rows) == total and sum(1 for r in rows if r["question_id"]) == linked
     assert all(r["segment_url"] and r["source_url"] and r["fetched_at"] for r in rows)
     assert any(r["question_seconds"] for r in rows)  # the captioned playlist's questions carry their second
+
+
+def test_member_feed_links_the_recording(built):
+    """The follow feeds: a question's entry carries its recording as a related link, at its second."""
+    import xml.etree.ElementTree as ET
+
+    from pipeline.feeds import ATOM, feed_path
+
+    data, _ = built
+    con = duckdb.connect(str(data / "oshigiin.duckdb"), read_only=True)
+    person, question, url, seconds = con.execute("""
+        SELECT v.person_id, v.question_id, v.segment_url, t.seconds FROM video_segments v
+        JOIN video_speech_times t ON t.segment_id = v.segment_id AND t.speech_id = v.speech_id
+        WHERE v.platform = 'discussvision' AND t.seconds > 0 ORDER BY v.segment_id LIMIT 1""").fetchone()
+    con.close()
+    root = ET.parse(data / "feeds" / feed_path("member", person)).getroot()
+    links = {e.find(f"{{{ATOM}}}id").text: [(x.get("rel"), x.get("href")) for x in e.findall(f"{{{ATOM}}}link")]
+             for e in root.findall(f"{{{ATOM}}}entry")}
+    (entry,) = [v for k, v in links.items() if k.endswith(question)]
+    assert ("related", f"{url}#t={int(seconds)}") in entry
