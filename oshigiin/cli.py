@@ -39,6 +39,7 @@ def councils():
     from crawler.run import spiders_for
     from pipeline.registry import load_registry
     from pipeline.status import council_status
+    from pipeline.video import video_sources
 
     held = council_status()
     held = held.set_index("council_id") if not held.empty else None
@@ -49,7 +50,9 @@ def councils():
             h = held.loc[c.code]
             when = h.last_success.strftime("%Y-%m-%d") if h.last_success is not None else "never"
             state += f", {h.meetings} sittings held, last success {when}"
-        click.echo(f"{c.code:<8}{c.name:<6}{(c.platform or '独自システム'):<15}{state:<55}{c.base_url or ''}")
+        video = ", ".join(f"{v.platform} ({v.status})" for v in video_sources(c)) or "—"  # docs/video.md
+        click.echo(f"{c.code:<8}{c.name:<6}{(c.platform or '独自システム'):<15}{state:<55}{c.base_url or ''}"
+                   f"  video: {video}")
 
 
 @main.command("add-council")

@@ -59,7 +59,7 @@ class VideoSource:
     @property
     def status(self) -> str:
         if self.platform not in SPIDERS:
-            return "not found" if self.platform == "unknown" else "registered (no spider yet)"
+            return "not found" if self.platform == "unknown" else "registered, no spider yet"
         if not self.url:
             return "no URL yet"
         return "no tenant yet" if self.platform == "discussvision" and not self.tenant else "crawlable"

@@ -170,3 +170,15 @@ def test_registry_names_a_platform_for_every_ward(field):
     for c in wards:
         sources = video_sources(c)
         assert sources and all(s.platform in PLATFORMS and s.source for s in sources), c.name
+
+
+def test_councils_command_shows_each_wards_video_platform():
+    from click.testing import CliRunner
+
+    from oshigiin.cli import main
+
+    result = CliRunner().invoke(main, ["councils"])
+    assert result.exit_code == 0, result.output
+    wards = [line for line in result.output.splitlines() if line.startswith("131")]
+    assert len(wards) == 23 and all("video: " in w and "video: —" not in w for w in wards)
+    assert any("video: jfit (crawlable)" in w for w in wards if "世田谷区" in w)
