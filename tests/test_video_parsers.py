@@ -105,6 +105,8 @@ def test_webvtt_cues():
     (dv.parse_councils, b'[{"label": "no id", "schedules": []}]'),
     (dv.parse_councils, b'[{"council_id": 1, "schedules": [{"label": "x", "playlist": []}]}]'),
     (dv.parse_councils, b'[{"council_id": 1, "schedules": [{"schedule_id": 2, "playlist": [{"speaker": "a"}]}]}]'),
+    (dv.parse_councils, b'[{"council_id": 1, "schedules": ["not an object"]}]'),
+    (dv.parse_councils, b'[{"council_id": 1, "schedules": [{"schedule_id": 2, "playlist": [7]}]}]'),
     (dv.parse_years, b'{"a": 1}'),
     (dv.parse_years, b'["twenty"]'),
     (dv.parse_vtt, b"00:00:01.000 --> 00:00:02.000\nno header"),

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.parsers.discussnet import ParseError
+from crawler.parsers.discussnet import ParseError, shaped
 from crawler.parsers.jfit import parse_date, session_year, speaker_name, squash
 
 _LABEL_DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
@@ -78,6 +78,7 @@ def _list(data, *keys: str) -> list:
     raise ParseError(f"expected a list{' under ' + '/'.join(keys) if keys else ''}, got {type(data).__name__}")
 
 
+@shaped("yearlist")
 def parse_years(body: bytes | str) -> list[int]:
     out = []
     for y in _list(load(body), "year_list", "years", "data"):
@@ -136,6 +137,7 @@ def _str(value) -> str | None:
     return text or None
 
 
+@shaped("councilrd/all")
 def parse_councils(body: bytes | str) -> list[Item]:
     """councilrd/all: every playlist item of the year, in the API's order."""
     out = []
@@ -172,6 +174,7 @@ def parse_councils(body: bytes | str) -> list[Item]:
     return out
 
 
+@shaped("speaker/list")
 def parse_speakers(body: bytes | str) -> list[dict]:
     """speaker/list: {speaker_id, name, reading}."""
     out = []
