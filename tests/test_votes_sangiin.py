@@ -124,8 +124,9 @@ def test_spider_crawls_index_and_roll_calls_from_a_replay(data_dir, tmp_path):
         log = list(site.request_log)
     assert result.returncode == 0, result.stderr[-2000:]
     # robots.txt, the index, then only the first two roll calls (limit=2): one recorded, one a 404
-    assert [p for _, p, _ in log] == ["/robots.txt", base + "vote_ind.htm", base + "177-0622-v001.htm",
-                                      base + "177-0622-v002.htm"]
+    paths = [p for _, p, _ in log]
+    assert paths[:2] == ["/robots.txt", base + "vote_ind.htm"]   # the roll calls after, in either order
+    assert sorted(paths[2:]) == [base + "177-0622-v001.htm", base + "177-0622-v002.htm"]
     staged = [json.loads(line) for p in (data_dir / "staging" / "kokkai").glob("*/rollcalls.ndjson")
               for line in p.read_text(encoding="utf-8").splitlines()]
     assert len(staged) == 1 and staged[0]["number"] == "177-0622-v001" and len(staged[0]["votes"]) == 242
