@@ -6,7 +6,7 @@ spiders, read as RFC 9309 says, and DOWNLOAD_DELAY kept between the spiders too.
 own robots.txt middleware: left alone, every spider fetched robots.txt again and the roster's
 first request could follow the minutes spider's last one at once. Here the run's crawlers share:
 
-- robots.txt, one per host (scheme and host:port) for the whole run: RobotsRFC9309 keeps its
+- robots.txt, one per host (host:port, as Scrapy keys it) for the whole run: RobotsRFC9309 keeps its
   parsers in the run's HostState, so the second spider reuses what the first read;
 - when each host's last request ended: HostClock holds a crawler's request until DOWNLOAD_DELAY
   has passed since another crawler's last request to that host was answered (within one crawler
@@ -69,6 +69,9 @@ robots_unreachable = object()
 
 
 class RobotsRFC9309(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware (pinned 2.19: its `_parsers`, `_parse_robots`, `_robots_error`
+    and `process_request_2` hooks) with the run's shared parsers and RFC 9309's error handling."""
+
     def __init__(self, crawler):
         super().__init__(crawler)
         self._parsers = current_run().robots
