@@ -21,12 +21,14 @@ from pipeline.video import watch_url
 STRINGS = {
     "ja": {"watch": "録画で見る", "watch_at": "録画で見る（{t}から）", "meeting": "この会議の録画（{n}件）",
            "member": "録画", "member_none": "この議員の録画はまだ見つかっていません。",
-           "member_note": "議会中継の録画のうち、この議員の発言として会議録に結び付いたもの（{n}件）。",
+           "member_note": "この議員の議会中継の録画（{n}件）。"
+                          "会議録と結び付いたものは、わかる場合は質問の始まりから開きます。",
            "unlinked": "（会議録と未対応）", "platform.jfit": "JFIT", "platform.discussvision": "DiscussVision"},
     "en": {"watch": "Watch the recording", "watch_at": "Watch the recording (from {t})",
            "meeting": "Recordings of this sitting ({n})", "member": "Recordings",
            "member_none": "No recording of this member has been found yet.",
-           "member_note": "Council video segments linked to this member's speeches in the minutes ({n}).",
+           "member_note": "This member's council video segments ({n}); those linked to the minutes open where the "
+                          "question starts, when known.",
            "unlinked": "(not linked to the minutes)", "platform.jfit": "JFIT",
            "platform.discussvision": "DiscussVision"},
 }

@@ -307,6 +307,18 @@ def load_stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: 
                 for r in records]
     links = {x.segment: x for x in match(segments, sittings_for(con, council_ids,
                                                                  {s.date for s in segments if s.date}))}
+    # Found by name: a segment not linked to a speech still belongs to the member it names, when exactly
+    # one member of that council has that (normalised) name.
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for council_id, name_norm, person_id in con.execute(
+            "SELECT council_id, name_norm, person_id FROM people WHERE council_id IN (SELECT unnest($c::VARCHAR[]))",
+            {"c": council_ids}).fetchall():
+        members[(council_id, name_norm)].append(person_id)
+    for seg in segments:
+        link = links[seg.key]
+        found = members.get((seg.council_id, member_key(seg.speaker)), []) if seg.speaker else []
+        if link.person_id is None and len(found) == 1:
+            link.person_id = found[0]
     rows = []
     for r in records:
         link = links[r["segment_id"]]

@@ -67,7 +67,7 @@ def test_watch_the_recording_opens_the_right_segment(demo_db, tmp_path):
         links.first.wait_for(timeout=WAIT_MS)
         hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
         assert want["url"] in hrefs
-        assert page.get_by_text(f"会議録に結び付いたもの（{want['count']}件）").count() == 1
+        assert page.get_by_text(f"この議員の議会中継の録画（{want['count']}件）").count() == 1
         card = page.locator(f".st-key-question-{want['question']}").get_by_role("link", name="録画で見る")
         assert card.get_attribute("href") == want["url"]
         with page.expect_popup() as popup_info:
@@ -81,12 +81,12 @@ def test_watch_the_recording_opens_the_right_segment(demo_db, tmp_path):
         # The meeting page lists every segment of the sitting.
         page.goto(f"{base}/meetings?meeting={want['meeting']}", wait_until="domcontentloaded")
         page.get_by_text("この会議の録画").click(timeout=WAIT_MS)
-        assert page.locator("a", has_text="録画で見る").count() >= 2
+        page.locator("a", has_text="録画で見る").nth(1).wait_for(timeout=WAIT_MS)
 
         # English: the same link, labelled in English.
         page.goto(f"{base}/member?member={want['person']}&lang=en", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Recordings").wait_for(timeout=WAIT_MS)
-        assert page.locator("a", has_text="Watch the recording").count() >= 1
+        page.locator("a", has_text="Watch the recording").first.wait_for(timeout=WAIT_MS)
         assert not page_errors(page)
     assert ("GET", "/smart/tenant/demo/speech.html", 200) in server.request_log
     assert "Traceback" not in log.read_text(errors="replace")

@@ -141,7 +141,8 @@ def test_discussvision_crawl_then_load_links_and_aligns(data_dir, tmp_path):
         report = load(["recorded"])
         con = duckdb.connect(str(data_dir / "oshigiin.duckdb"), read_only=True)
         rows = {r[0]: r[1:] for r in con.execute(
-            "SELECT ext_id, meeting_id, speech_id, question_id IS NOT NULL, match FROM video_segments").fetchall()}
+            "SELECT ext_id, meeting_id, speech_id, question_id IS NOT NULL, match, person_id FROM video_segments"
+        ).fetchall()}
         times = con.execute("SELECT speech_id, seconds FROM video_speech_times ORDER BY seconds").fetchall()
         con.close()
         again = load(["recorded"])
@@ -149,10 +150,11 @@ def test_discussvision_crawl_then_load_links_and_aligns(data_dir, tmp_path):
         os.environ.pop("OSHIGIIN_COUNCILS", None)
     sitting = "recorded-discussnet-500-7"
     assert report.counts["video_segments"]["insert"] == 4
-    assert rows["77-3-2"] == (sitting, f"{sitting}-2", True, "member")
-    assert rows["77-3-3"] == (sitting, f"{sitting}-5", True, "member")
-    assert rows["77-3-1"] == (sitting, None, False, "sitting")          # no speaker: the sitting only
-    assert rows["76-9-4"] == (None, None, False, "no-sitting")          # no minutes of that day: no guess
+    assert rows["77-3-2"] == (sitting, f"{sitting}-2", True, "member", "recorded:佐藤花子")
+    assert rows["77-3-3"] == (sitting, f"{sitting}-5", True, "member", "recorded:高橋一郎")
+    assert rows["77-3-1"] == (sitting, None, False, "sitting", None)    # no speaker: the sitting only
+    # No minutes of that day: no sitting or speech guessed, but the member it names is found by name.
+    assert rows["76-9-4"] == (None, None, False, "no-sitting", "recorded:佐藤花子")
     # Captions: the question opens at 3.0 s (its first cue); the answer two characters into its cue
     # 「区長　お答えいたします」 (62.25–65.0 s, 10 characters), after the 区長 the captioner typed.
     assert times[:2] == [(f"{sitting}-2", 3.0), (f"{sitting}-3", 62.8)]

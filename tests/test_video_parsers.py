@@ -88,7 +88,7 @@ def test_discussvision_years_and_items():
         ("77", "3", "2", 2, date(2024, 2, 22), "本会議", "佐藤花子", "12", "77_3_2.vtt", None),
         ("77", "3", "3", 3, date(2024, 2, 22), "本会議", "髙橋一郎", "15", "missing.vtt", 2470.0),
         # A 11月 session's January day is in the next year; singular key names read too.
-        ("76", "9", "4", 1, date(2024, 1, 10), "本会議", "田中次郎", "20", None, None),
+        ("76", "9", "4", 1, date(2024, 1, 10), "本会議", "佐藤花子", "12", None, None),
     ]
     assert items[1].session == "令和6年第1回定例会"
 
