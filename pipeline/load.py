@@ -109,31 +109,39 @@ def _read_json(files: list[str], columns: dict[str, str]) -> str:
 
 
 def _read_staged(con: duckdb.DuckDBPyConnection, name: str, files: list[str], columns: dict[str, str],
-                 staging: Path, report: LoadReport | None) -> str:
-    """staged_<name>: the valid lines of these files with their run's sequence number (run_seq) and
-    file (staged_file). Malformed lines are counted per file in the report and left out: a later
-    load is never stopped by them, and nothing else of the file is lost."""
-    table = f"staged_{name}"
-    if not files:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM (SELECT "
-                    + ", ".join(f"NULL::{t} AS {c}" for c, t in columns.items())
-                    + ", 0::BIGINT AS run_seq, NULL::VARCHAR AS staged_file) WHERE false")
-        return table
-    con.execute("CREATE OR REPLACE TEMP TABLE staged_runs (file VARCHAR, run_seq BIGINT)")
-    con.executemany("INSERT INTO staged_runs VALUES (?, ?)", [(f, run_seq(Path(f).parent)) for f in files])
+                 staging: Path, report: LoadReport | None, table: str, newest: tuple[str, ...] = (),
+                 extra: str = "") -> str:
+    """TEMP TABLE `table`: the lines of these files that have what their table requires (REQUIRED),
+    with their run's sequence number (run_seq) and file (staged_file), and `extra` columns. With
+    `newest` (key columns), only the newest fetch of each key: the latest run in the council's run
+    sequence, then the latest fetch within it (wall clocks only break ties inside one run, or among
+    runs made before sequences). Read in one pass. Malformed lines are counted per file in the
+    report and left out: a later load is never stopped by them, and nothing else of a file is lost."""
+    invalid = " OR ".join(f"{c} IS NULL" for c in REQUIRED[name])
+    if files:
+        con.execute("CREATE OR REPLACE TEMP TABLE staged_runs (file VARCHAR, run_seq BIGINT)")
+        con.executemany("INSERT INTO staged_runs VALUES (?, ?)", [(f, run_seq(Path(f).parent)) for f in files])
+        source = f"{_read_json(files, columns)} r LEFT JOIN staged_runs s ON s.file = r.filename"
+        seq = "coalesce(s.run_seq, 0)"
+    else:
+        source = ("(SELECT * FROM (SELECT " + ", ".join(f"NULL::{t} AS {c}" for c, t in columns.items())
+                  + ", NULL::VARCHAR AS filename) WHERE false) r")
+        seq = "0::BIGINT"
+    # Malformed lines pass the filter to be counted; only well-formed ones compete for newest.
+    qualify = (f"QUALIFY ({invalid}) OR row_number() OVER (PARTITION BY ({invalid}), {', '.join(newest)} "
+               f"ORDER BY {seq} DESC, fetched_at DESC, r.filename DESC) = 1") if newest else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT r.* EXCLUDE (filename), coalesce(s.run_seq, 0) AS run_seq, r.filename AS staged_file
-        FROM {_read_json(files, columns)} r LEFT JOIN staged_runs s ON s.file = r.filename
+        SELECT r.* EXCLUDE (filename), {extra} {seq} AS run_seq, r.filename AS staged_file, ({invalid}) AS malformed
+        FROM {source} {qualify}
     """)
-    invalid = " OR ".join(f"{c} IS NULL" for c in REQUIRED[name])
-    bad = con.execute(f"SELECT staged_file, count(*) FROM {table} WHERE {invalid} GROUP BY ALL ORDER BY ALL").fetchall()
+    bad = con.execute(f"SELECT staged_file, count(*) FROM {table} WHERE malformed GROUP BY ALL ORDER BY ALL").fetchall()
     for file, n in bad:
         if report is not None:
             shown = Path(file).relative_to(staging) if Path(file).is_relative_to(staging) else Path(file)
             report.skipped[str(shown)] = n
     if bad:
-        con.execute(f"DELETE FROM {table} WHERE {invalid}")
+        con.execute(f"DELETE FROM {table} WHERE malformed")
     return table
 
 
@@ -145,18 +153,10 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
     if not meetings and not members:
         raise NothingToLoad(f"no staging files for {', '.join(council_ids)} under {staging}")
 
-    staged = _read_staged(con, "meetings", meetings, MEETING_COLUMNS, staging, report)
-    # The newest fetch of each sitting: the latest run in the council's run sequence, then the
-    # latest fetch within it (wall clocks only break ties inside one run, or among old runs).
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE raw_meetings AS
-        SELECT * EXCLUDE (run_seq, staged_file),
-               council_id || '-' || platform || '-' || ext_council_id || '-' || ext_schedule_id AS meeting_id
-        FROM {staged}
-        QUALIFY row_number() OVER (PARTITION BY council_id, platform, ext_council_id, ext_schedule_id
-                                   ORDER BY run_seq DESC, fetched_at DESC, staged_file DESC) = 1
-    """)
-    con.execute(f"DROP TABLE {staged}")   # every fetch of every sitting: not kept for the rest of the load
+    # The newest fetch of each sitting (run order, then fetch time), its id derived.
+    _read_staged(con, "meetings", meetings, MEETING_COLUMNS, staging, report, "raw_meetings",
+                 newest=("council_id", "platform", "ext_council_id", "ext_schedule_id"),
+                 extra="concat_ws('-', council_id, platform, ext_council_id, ext_schedule_id) AS meeting_id,")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE stage_meetings AS
         SELECT meeting_id, council_id, title, kind, session, committee, date, number,
@@ -176,8 +176,9 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
         -- A page that repeats a speech: kept once (the first printed), never counted twice.
         QUALIFY row_number() OVER (PARTITION BY speech_id ORDER BY sp.seq) = 1
     """)
-    staged = _read_staged(con, "members", members, MEMBER_COLUMNS, staging, report)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_roster AS SELECT * EXCLUDE (run_seq, staged_file) FROM {staged}")
+    staged = _read_staged(con, "members", members, MEMBER_COLUMNS, staging, report, "staged_members")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_roster AS SELECT * EXCLUDE (run_seq, staged_file, malformed) "
+                f"FROM {staged}")
     # name_key runs in Python: once per distinct name, not once per row.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE name_keys AS
@@ -328,7 +329,7 @@ def stage(con: duckdb.DuckDBPyConnection, council_ids: list[str], staging: Path,
             ) sn ON sn.meeting_id = s.meeting_id AND sn.name_norm = k.name_norm
         ) s
     """)
-    staged = _read_staged(con, "fetch_log", fetches, FETCH_COLUMNS, staging, report)
+    staged = _read_staged(con, "fetch_log", fetches, FETCH_COLUMNS, staging, report, "staged_fetch_log")
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_fetch_log AS SELECT {', '.join(FETCH_COLUMNS)} FROM {staged}")
 
 
