@@ -384,3 +384,32 @@ def attach_recordings(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
         best.setdefault(qid, watch_url(url, seconds))
     for r in rows:
         r["recording"] = best.get(r["question_id"])
+
+
+# -- incremental crawls ------------------------------------------------------------------------------
+def held_segments(council_id: str, platform: str, db: Path | None = None) -> dict[str, tuple[date | None, str]]:
+    """{ext_id: (date, the listing's query string)} of the segments already published: a re-crawl
+    leaves settled days alone (pipeline/state.py's REFRESH_WINDOW), as the minutes spiders do."""
+    from urllib.parse import urlsplit
+
+    from pipeline.paths import db_path
+
+    path = Path(db or db_path())
+    if not path.exists():
+        return {}
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS pub (READ_ONLY)")
+        rows = con.execute("SELECT ext_id, date, source_url FROM pub.video_segments WHERE council_id = ? AND "
+                           "platform = ?", [council_id, platform]).fetchall()
+    except duckdb.Error:
+        return {}  # no video table yet, or a damaged file: crawl everything
+    finally:
+        con.close()
+    return {ext: (day, urlsplit(url).query) for ext, day, url in rows}
+
+
+def settled(day: date | None, today: date | None = None) -> bool:
+    from pipeline.state import REFRESH_WINDOW
+
+    return day is not None and day < (today or date.today()) - REFRESH_WINDOW

@@ -169,9 +169,11 @@ def test_unchanged_recrawl_fetches_only_listings(demo, monkeypatch):
     assert "/dnp/search/minutes/get_minute" not in paths
     sittings = len(list(demo["council"].meeting_ids()))
     assert f"{sittings} sittings listed, {sittings} already held, 0 fetched" in result.stdout
-    # Listings only: robots.txt, tenant.js, the index and the schedule lists (and the roster page).
+    # Listings only: robots.txt, tenant.js, the index and the schedule lists (and the roster page), and
+    # the council video's listings (the JFIT session and day lists, the DiscussVision year's playlist).
     assert set(paths) == {"/robots.txt", "/tenant/demo/js/tenant.js", "/dnp/search/councils/index",
-                          "/dnp/search/minutes/get_schedule", "/gikai/meibo.html"}
+                          "/dnp/search/minutes/get_schedule", "/gikai/meibo.html",
+                          "/jfit/", "/dvsapi/yearlist", "/dvsapi/councilrd/all"}
 
 
 def test_recent_sittings_are_fetched_again(demo, monkeypatch):

@@ -146,6 +146,13 @@ def test_discussvision_crawl_then_load_links_and_aligns(data_dir, tmp_path):
         times = con.execute("SELECT speech_id, seconds FROM video_speech_times ORDER BY seconds").fetchall()
         con.close()
         again = load(["recorded"])
+        # A re-crawl leaves the settled schedules the database holds alone: listings only, no captions.
+        (tmp_path / "again").mkdir()
+        with VideoReplay() as site2:
+            registry2 = write_registry(tmp_path / "again", video_platform="discussvision", video_url=site2.url,
+                                       video_tenant="kiroku", download_delay=0.0)
+            recrawl = crawl(registry2)
+            relog = [p for p, _ in site2.request_log]
     finally:
         os.environ.pop("OSHIGIIN_COUNCILS", None)
     sitting = "recorded-discussnet-500-7"
@@ -160,6 +167,9 @@ def test_discussvision_crawl_then_load_links_and_aligns(data_dir, tmp_path):
     assert times[:2] == [(f"{sitting}-2", 3.0), (f"{sitting}-3", 62.8)]
     assert again.counts["video_segments"] == {"insert": 0, "update": 0, "noop": 4, "delete": 0}
     assert not again.published
+    assert recrawl.returncode == 0, recrawl.stderr[-2000:]
+    assert "discussvision: 2 sittings listed, 2 already held" in recrawl.stdout
+    assert not any("/vtt/" in p for p in relog) and len(relog) == 4  # robots, yearlist, two years
 
 
 @pytest.mark.parametrize("field", ["video_platform"])

@@ -18,6 +18,7 @@ import scrapy
 from crawler.parsers import discussvision as dv
 from crawler.spiders.base import FAILED, utcnow
 from crawler.spiders.video import VideoSpider
+from pipeline.video import settled
 
 CAPTIONS = "dvsapi/vtt/{tenant}/{vtt}"
 
@@ -61,9 +62,18 @@ class DiscussVisionSpider(VideoSpider):
         if items is FAILED:
             return
         fetched_at = utcnow()
-        for _schedule in {(i.council_id, i.schedule_id) for i in items}:
+        schedules: dict[tuple[str, str], list[dv.Item]] = {}
+        for i in items:
+            schedules.setdefault((i.council_id, i.schedule_id), []).append(i)
+        fresh = []
+        for listed in schedules.values():
             self.crawler.stats.inc_value("oshigiin/listed")
-        for item in items:
+            # A settled schedule the database holds whole is not read again (its captions included).
+            if all(f"{i.council_id}-{i.schedule_id}-{i.playlist_id}" in self.held and settled(i.date) for i in listed):
+                self.crawler.stats.inc_value("oshigiin/skipped_held")
+                continue
+            fresh += listed
+        for item in fresh:
             record = self.segment(
                 ext_id=f"{item.council_id}-{item.schedule_id}-{item.playlist_id}", session=item.session,
                 date=item.date.isoformat() if item.date else None, meeting=item.meeting, order=item.order,

@@ -11,11 +11,14 @@ a resident opens, and it is known without fetching it.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import scrapy
 
 from crawler.parsers import jfit
 from crawler.spiders.base import FAILED, utcnow
 from crawler.spiders.video import VideoSpider
+from pipeline.video import settled
 
 
 class JfitSpider(VideoSpider):
@@ -51,8 +54,13 @@ class JfitSpider(VideoSpider):
         days = yield from self.parsed(response, jfit.parse_days, response.body, response.url, session.name)
         if days is FAILED:
             return
+        held_days = {query: when for when, query in self.held.values()}
         for day in days:
             self.crawler.stats.inc_value("oshigiin/listed")
+            query = urlsplit(day.url).query
+            if query in held_days and settled(held_days[query] or day.date):
+                self.crawler.stats.inc_value("oshigiin/skipped_held")
+                continue
             yield scrapy.Request(day.url, callback=self.parse_day, errback=self.on_error,
                                  cb_kwargs={"session": session, "day": day})
 

@@ -17,7 +17,7 @@ import json
 
 from crawler.pipelines import StagingWriter
 from crawler.spiders.base import CouncilSpider
-from pipeline.video import video_sources
+from pipeline.video import held_segments, video_sources
 
 SEGMENTS_FILE = "video_segments.ndjson"
 
@@ -74,6 +74,8 @@ class VideoSpider(CouncilSpider):
         self.video_url = url if "?" in url else url.rstrip("/") + "/"
         self.tenant = (source.tenant if source else None) or kwargs.get("tenant")
         self.years = {int(y) for y in years.split(",")} if years else None
+        # Incremental: what the database holds of settled days is not fetched again (unless --full).
+        self.held = {} if self.full else held_segments(self.council_id, self.video_platform)
 
     def named_urls(self) -> list[str]:
         return [*super().named_urls(), self.video_url]
