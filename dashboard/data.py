@@ -397,7 +397,7 @@ def dataset_rows(db: DbFile, council_id: str) -> dict[str, int]:
     """Rows per dataset of a council, as its download would have them (datasets whose tables the
     database lacks, or that need a query, are left out)."""
     from pipeline import datapackage as dp
-    from pipeline.export import Filters, available, select
+    from pipeline.export import Filters, available, count_rows
 
     out = {}
     with _cursor(db) as cur:
@@ -405,11 +405,11 @@ def dataset_rows(db: DbFile, council_id: str) -> dict[str, int]:
         for ds in dp.DATASETS.values():
             if ds.requires or any(tb not in present for tb in ds.tables):
                 continue
+            filters = Filters(council=council_id) if "council" in ds.filters else Filters()
             try:
-                sql, params = select(ds, Filters(council=council_id) if "council" in ds.filters else Filters())
+                out[ds.name] = count_rows(cur, ds, filters)
             except ValueError:
                 continue
-            out[ds.name] = cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     return out
 
 

@@ -296,6 +296,12 @@ def write(con: duckdb.DuckDBPyConnection, dataset: str, fmt: str, out_dir: Path,
     return dp.Resource(dataset, target, fmt, int(rows), excel, None if written is dp.DATASETS[dataset] else written)
 
 
+def count_rows(con: duckdb.DuckDBPyConnection, dataset: str | dp.Dataset, filters: Filters = Filters()) -> int:
+    """How many rows an export of this dataset with these filters holds (the same SQL, counted)."""
+    sql, params = select(dataset, filters)
+    return con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
 def available(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Tables and views of the current database (an older file may lack the election tables)."""
     return {r[0] for r in con.execute("""
