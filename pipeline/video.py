@@ -220,7 +220,12 @@ def read_staged(council_ids: list[str], staging: Path) -> tuple[list[dict], int]
                     key = f"{rec['council_id']}-{rec['platform']}-{rec['ext_id']}"
                     if not (rec["ext_id"] and rec["segment_url"] and rec["source_url"] and rec["fetched_at"]):
                         raise KeyError("a required field is empty")
-                except (json.JSONDecodeError, KeyError, TypeError):
+                    # Typed as the table wants them, or the line is malformed (never a failed load).
+                    rec["order"] = None if rec.get("order") is None else int(rec["order"])
+                    rec["start_seconds"] = None if rec.get("start_seconds") is None else float(rec["start_seconds"])
+                    if rec.get("captions") is not None:
+                        rec["captions"] = [[float(a), float(b), str(t)] for a, b, t in rec["captions"]]
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError):
                     bad += 1
                     continue
                 rank = (seq, rec["fetched_at"], str(path))

@@ -77,3 +77,24 @@ def test_matcher_on_the_natori_gold():
     join has no minutes (bench/video_match.py prints the same figures)."""
     m = natori_scores(require_shared(NATORI))
     assert (m["precision"], m["recall"], m["false_on_unpublished"]) == (1.0, 1.0, 0)
+
+
+def test_staged_segments_newest_fetch_wins_and_malformed_lines_are_counted(tmp_path):
+    import json
+
+    from pipeline.runs import new_run
+    from pipeline.video import read_staged
+
+    def line(ext, **kw):
+        rec = {"council_id": "c", "platform": "jfit", "ext_id": ext, "segment_url": f"https://v/{ext}",
+               "source_url": "https://v/list", "fetched_at": "2026-12-01T00:00:00+00:00", "order": 1, **kw}
+        return json.dumps(rec, ensure_ascii=False)
+
+    for lines in ([line("1", speaker_name="古い"), line("2")],
+                  [line("1", speaker_name="新しい"), line("3", order="first"), line("4", captions=[[0, "x"]]),
+                   '{"council_id": "c", "platform": "jfit", "ext_id": "5"', line("6", segment_url=None)]):
+        _, run, _ = new_run("c", "jfit", tmp_path)
+        (run / "video_segments.ndjson").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records, bad = read_staged(["c"], tmp_path)
+    assert sorted(r["ext_id"] for r in records) == ["1", "2"] and bad == 4
+    assert next(r for r in records if r["ext_id"] == "1")["speaker_name"] == "新しい"
