@@ -63,6 +63,7 @@ test: install system-deps $(TOOLS)/.installed
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf data/staging data/archive data/httpcache data/*.duckdb test-artifacts

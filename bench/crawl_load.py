@@ -29,11 +29,11 @@ def main() -> None:
     os.environ["OSHIGIIN_DATA"] = str(work)
     os.environ["OSHIGIIN_DB"] = str(work / "oshigiin.duckdb")
 
-    from demo.build import CODE, crawl_subprocess
-    from demo.generator import DemoCouncil
-    from demo.server import DiscussNetServer
-    from pipeline.load import load
-    from pipeline.paths import staging_dir
+    from oshigiin.demo.build import CODE, crawl_subprocess
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.demo.server import DiscussNetServer
+    from oshigiin.paths import staging_dir
+    from oshigiin.pipeline.publishing.load import load
 
     council = DemoCouncil(speeches=args.speeches)
     started = time.monotonic()

@@ -56,7 +56,7 @@ BROWSER = "0" * 32  # the benchmark's browser: its follow list is stored as a re
 
 def _follow(person_ids: list[str]) -> None:
     """The three most active members, followed by the benchmark's browser (dashboard/follows.py)."""
-    from dashboard import follows
+    from oshigiin.dashboard import follows
 
     with duckdb.connect(os.environ["OSHIGIIN_USER_DB"]) as con:
         con.execute(follows._SCHEMA)

@@ -34,8 +34,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="oshigiin-enrich-"))
     os.environ["OSHIGIIN_DATA"] = str(work)
 
-    from pipeline.db import SCHEMA, register_functions
-    from pipeline.enrich import enrich
+    from oshigiin.pipeline.publishing.db import SCHEMA, register_functions
+    from oshigiin.pipeline.understanding.enrich import enrich
 
     db = args.db
     if db is None:

@@ -38,7 +38,7 @@ def child(kind: str, db: Path, out: Path) -> None:
         import duckdb
         import pandas as pd
 
-        from pipeline.export import select
+        from oshigiin.pipeline.sharing.export import select
 
         query, _ = select("speeches", fmt="csv")
         con = duckdb.connect(str(db), read_only=True)
@@ -49,7 +49,7 @@ def child(kind: str, db: Path, out: Path) -> None:
         frame.to_csv(path, index=False)
         rows, size = len(frame), path.stat().st_size
     else:
-        from pipeline.export import export
+        from oshigiin.pipeline.sharing.export import export
 
         result = export(db, "speeches", kind, out / kind)
         rows, size = result.resources[0].rows, result.resources[0].path.stat().st_size

@@ -45,7 +45,7 @@ def text_peer(body: bytes):
 
 
 def cases():
-    from crawler.parsers import discussnet, kensakusystem, textfile, voices
+    from oshigiin.minutes.parsers import discussnet, kensakusystem, textfile, voices
 
     for variant in ("saas", "smart"):
         d = FIXTURES / "discussnet-ssp" / variant
@@ -67,7 +67,7 @@ def cases():
         yield "text import", f"{variant}/statements", textfile.parse_text_minutes, d / "statements.txt", "cp932", \
             text_peer
     try:
-        from crawler.parsers import dbsearch
+        from oshigiin.minutes.parsers import dbsearch
     except ImportError:
         return
     for d in sorted(p for p in (FIXTURES / "dbsearch").iterdir() if p.is_dir()):

@@ -23,8 +23,8 @@ FIXTURES = REPO.parent / "shared" / "fixtures" / "minutes-systems"
 
 def documents():
     """(label, platform, parsed {speeches, attendance}) per recorded document."""
-    from crawler.parsers import dbsearch, discussnet, kensakusystem, voices
-    from pipeline.attendance import parse_attendance
+    from oshigiin.minutes.attendance import parse_attendance
+    from oshigiin.minutes.parsers import dbsearch, discussnet, kensakusystem, voices
 
     for variant in ("saas", "smart"):
         yield f"discussnet/{variant}", discussnet.parse_minute((FIXTURES / "discussnet-ssp" / variant /
@@ -56,7 +56,7 @@ def main() -> None:
     os.environ["OSHIGIIN_COUNCILS"] = str(registry)
     import duckdb
 
-    from pipeline.load import load
+    from oshigiin.pipeline.publishing.load import load
 
     docs = list(documents())
     registry.write_text("".join(f'[[council]]\ncode = "f{i}"\nname = "記録{i}"\nplatform = "text"\n\n'

@@ -47,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import build_demo  # noqa: E402
-from pipeline.search import QueryError, index_bytes, index_speeches, parse_query, search, search_ids  # noqa: E402
+from oshigiin.pipeline.search.engine import QueryError, index_bytes, index_speeches, parse_query, search, search_ids  # noqa: E402
 
 # (type, query, filters). Words the demo council says, at frequencies from 0.1% to 41% of speeches.
 QUERIES = [

@@ -12,7 +12,7 @@ its text is the utterances joined by newlines. An utterance without a speaker (�
 is a speech of its own with no speaker and kind "other", as a stage direction. For the others the
 speaker line is rebuilt as the Tokyo minutes print it (○知事（石原慎太郎君）) and read with
 pipeline.speakers.split_speaker and speech_kind under the ○ marker convention: members ask,
-executives answer, the chair is procedural. Two gaps of pipeline/speakers.py are bridged here and
+executives answer, the chair is procedural. Two gaps of minutes/speakers.py are bridged here and
 reported (the threader sees what a correct speaker reader would give it):
   * a seat in kanji numerals (百十三番) is not read as a seat, so the member would get role
     「百十三番」 and kind "other" — here a 〜番 position is a seat and the role is empty;
@@ -68,7 +68,7 @@ def name_key(name: str | None) -> str | None:
 
 def to_speeches(utterances: list[dict], bridge: bool = True) -> tuple[list[dict], list[int]]:
     """Speech dicts in the pipeline's shape, and for every utterance the seq of its speech."""
-    from pipeline.speakers import speech_kind, split_speaker
+    from oshigiin.minutes.speakers import speech_kind, split_speaker
 
     speeches: list[dict] = []
     seq_of: list[int] = []
@@ -100,7 +100,7 @@ def to_speeches(utterances: list[dict], bridge: bool = True) -> tuple[list[dict]
 
 
 def evaluate(utterances: list[dict], bridge: bool = True) -> dict:
-    from pipeline.questions import thread_sitting
+    from oshigiin.pipeline.understanding.questions import thread_sitting
 
     speeches, seq_of = to_speeches(utterances, bridge)
     questions = thread_sitting(speeches, "本会議")

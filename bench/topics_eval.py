@@ -39,7 +39,7 @@ COMMAND = ".venv/bin/python bench/topics_eval.py"
 @cache
 def _speeches(source: str) -> dict[str, dict]:
     """ext_minute_id → speech record, for a minutes fixture, read by the platform's parser."""
-    from crawler.parsers import dbsearch, discussnet, kensakusystem
+    from oshigiin.minutes.parsers import dbsearch, discussnet, kensakusystem
 
     body = (FIXTURES / source).read_bytes()
     if source.endswith("minute.json"):
@@ -77,7 +77,7 @@ def resolve(source: str, locator: str) -> str:
     """The text one label points at (see the module docstring for the locator forms)."""
     loc = dict(part.split("=", 1) for part in locator.split(";"))
     if "huid" in loc:
-        from crawler.parsers import voices
+        from oshigiin.minutes.parsers import voices
 
         return voices.parse_huid_page((FIXTURES / source).read_bytes(), loc["huid"]).text
     if "id" in loc:
@@ -110,7 +110,7 @@ def judge(item: dict, result: list[dict]) -> tuple[bool, bool]:
 
 
 def evaluate(items: list[dict]) -> dict:
-    from pipeline.topics import classify
+    from oshigiin.pipeline.understanding.topics import classify
 
     for it in items:
         it["result"] = classify(it["text"])

@@ -6,7 +6,7 @@
 member. The JFIT side becomes segments (member as printed, date, order = inquiry_id within the
 day); each DB-Search document becomes a sitting (its date taken from the join: one document per
 date, checked) whose questions are the anchors (#one:N) in voice order, named by member. The
-matcher (pipeline/video.py, the code the load runs) gets the segments and the sittings, never the
+matcher (pipeline/video/segments.py, the code the load runs) gets the segments and the sittings, never the
 join; a link is right when it names the document and anchor the join names. Segments whose minutes
 the join does not name (not yet published when it was built) must stay unlinked: a link there is a
 false positive.
@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from demo.video import scores as demo_scores  # noqa: E402
-from pipeline.video_eval import natori_scores  # noqa: E402
+from oshigiin.demo.video import scores as demo_scores  # noqa: E402
+from oshigiin.pipeline.video.evaluation import natori_scores  # noqa: E402
 
 NATORI = REPO.parent / "shared" / "fixtures" / "video" / "natori-jfit"
 
@@ -55,7 +55,7 @@ def demo(speeches: int, seed: int) -> list[str]:
         os.environ["OSHIGIIN_DATA"] = tmp
         os.environ["OSHIGIIN_DB"] = str(Path(tmp) / "bench.duckdb")
         os.environ.setdefault("OSHIGIIN_LOCAL_SERVERS", "127.0.0.1")
-        from demo.build import build
+        from oshigiin.demo.build import build
 
         started = time.monotonic()
         for _ in build(speeches=speeches, seed=seed, port=0):

@@ -17,11 +17,11 @@ from dataclasses import asdict
 
 from scrapy import signals
 
-from crawler.items import FailureItem, MeetingItem, MemberItem
-from crawler.politeness import robots_unreachable
-from crawler.spiders.base import request_body, utcnow
-from pipeline.paths import archive_dir
-from pipeline.runs import new_run
+from oshigiin.crawler.politeness import robots_unreachable
+from oshigiin.crawler.spiders.base import request_body, utcnow
+from oshigiin.minutes.records import FailureItem, MeetingItem, MemberItem
+from oshigiin.paths import archive_dir
+from oshigiin.runs import new_run
 
 
 class StagingWriter:

@@ -31,7 +31,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
-from crawler.offsite import Refused
+from oshigiin.crawler.offsite import Refused
 
 
 @dataclass

@@ -14,10 +14,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.internet import defer
 
-from crawler.politeness import new_run
-from pipeline.paths import staging_dir
-from pipeline.registry import Council, find_council
-from pipeline.video import video_spiders
+from oshigiin.crawler.politeness import new_run
+from oshigiin.paths import staging_dir
+from oshigiin.registry import Council, find_council, video_spiders
 
 PLATFORM_SPIDERS = {"discussnet": "discussnet", "kokkai": "kokkai", "kensakusystem": "kensakusystem",
                     "voices": "voices", "dbsearch": "dbsearch"}
@@ -27,7 +26,7 @@ def spiders_for(council: Council) -> list[str]:
     names = []
     if council.platform in PLATFORM_SPIDERS:
         names.append(PLATFORM_SPIDERS[council.platform])
-    names += video_spiders(council)  # council video, after the minutes it links to (pipeline/video.py)
+    names += video_spiders(council)  # council video, after the minutes it links to (pipeline/video/segments.py)
     if council.roster_url:
         names.append("roster")
     return names
@@ -44,7 +43,7 @@ def crawl(council_key: str, *, base_url: str | None = None, cache: bool | None =
     if not names:
         raise ValueError(f"{council.name}: no spider for platform {council.platform!r} yet")
     s = Settings()
-    s.setmodule("crawler.settings", priority="project")
+    s.setmodule("oshigiin.crawler.settings", priority="project")
     if cache is not None:
         s.set("HTTPCACHE_ENABLED", cache, priority="cmdline")
     for k, v in (settings or {}).items():

@@ -2,11 +2,11 @@
 
 import os
 
-from pipeline.paths import httpcache_dir
+from oshigiin.paths import httpcache_dir
 
 BOT_NAME = "oshigiin"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["oshigiin.crawler.spiders"]
+NEWSPIDER_MODULE = "oshigiin.crawler.spiders"
 
 USER_AGENT = "oshigiin/0.1 (+https://github.com/oshigiin/oshigiin; council minutes for residents)"
 ROBOTSTXT_OBEY = True
@@ -22,21 +22,21 @@ RETRY_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     # Only http(s), only the council's hosts, no private addresses: before anything else, robots.txt
     # and redirect targets included (crawler/offsite.py).
-    "crawler.offsite.OffsiteGuard": 50,
+    "oshigiin.crawler.offsite.OffsiteGuard": 50,
     # robots.txt per RFC 9309 (5xx or unreachable: disallow; 4xx: allow), one per host for all of a
     # council's spiders, and the download delay kept between those spiders (crawler/politeness.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.politeness.RobotsRFC9309": 100,
-    "crawler.politeness.HostClock": 110,
+    "oshigiin.crawler.politeness.RobotsRFC9309": 100,
+    "oshigiin.crawler.politeness.HostClock": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetry": 550,
+    "oshigiin.crawler.middlewares.BackoffRetry": 550,
     # Redirect loops and redirects to a page seen before are recorded, not dropped unseen.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.middlewares.FollowRedirects": 600,
+    "oshigiin.crawler.middlewares.FollowRedirects": 600,
 }
 # A callback that raises what its spider did not expect still leaves a failure with the URL, the
 # reason and the archived body (tests/test_robust_parsers.py).
-SPIDER_MIDDLEWARES = {"crawler.middlewares.RecordCallbackErrors": 950}
+SPIDER_MIDDLEWARES = {"oshigiin.crawler.middlewares.RecordCallbackErrors": 950}
 # The largest real page recorded is 0.4 MB; a page beyond 64 MB is a fault, not minutes. It is
 # abandoned as it streams in, never held whole, and recorded as too_large (tests/test_robust_limits.py).
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
@@ -47,7 +47,7 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 # (crawler/httpcache.py; tests/test_robust_fresh.py).
 HTTPCACHE_ENABLED = os.environ.get("OSHIGIIN_HTTPCACHE", "") not in ("", "0", "false", "no")
 HTTPCACHE_DIR = str(httpcache_dir())
-HTTPCACHE_POLICY = "crawler.httpcache.SettledPagesOnly"
+HTTPCACHE_POLICY = "oshigiin.crawler.httpcache.SettledPagesOnly"
 # Nothing but http(s) is ever downloaded, even by a request that slipped past OffsiteGuard.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 # Hosts on non-public addresses the project serves itself (tests: 127.0.0.1); the registry's
@@ -59,7 +59,7 @@ LOCAL_SERVERS = [h.strip() for h in os.environ.get("OSHIGIIN_LOCAL_SERVERS", "")
 # does the same crawl in 1.4 s. Nothing here needs asyncio.
 TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
 
-ITEM_PIPELINES = {"crawler.pipelines.StagingWriter": 100}
+ITEM_PIPELINES = {"oshigiin.crawler.pipelines.StagingWriter": 100}
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -18,8 +18,8 @@ if _ROOT not in sys.path:
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import data, follows, ui  # noqa: E402
-from dashboard.i18n import LANG_KEY, sync_lang, t, toggled  # noqa: E402
+from oshigiin.dashboard import data, follows, ui  # noqa: E402
+from oshigiin.dashboard.i18n import LANG_KEY, sync_lang, t, toggled  # noqa: E402
 
 st.set_page_config(page_title="推し議員", page_icon=":material/how_to_vote:", layout="centered")
 

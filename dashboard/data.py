@@ -23,8 +23,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipeline import paths
-from pipeline.normalize import normalize_name, normalize_text, to_hiragana
+from oshigiin import paths
+from oshigiin.minutes.normalize import normalize_name, normalize_text, to_hiragana
 
 _CACHE = {"max_entries": 256, "show_spinner": False}
 _SEARCH_LOCK = threading.Lock()
@@ -348,7 +348,7 @@ def export_csv(db: DbFile, council_id: str, name: str, **narrowed: Any) -> bytes
     """A dataset of a council (narrowed by person, faction, dates …) as the same CSV
     `oshigiin export --excel` writes: UTF-8 with a BOM so Excel reads Japanese, every row with
     its source URL and fetch time. Every download of the dashboard comes through here."""
-    from pipeline.export import Filters, export_bytes
+    from oshigiin.pipeline.sharing.export import Filters, export_bytes
 
     with _cursor(db) as cur:
         return export_bytes(cur, name, "csv", Filters(council=council_id, **narrowed), excel=True)
@@ -381,7 +381,7 @@ def snapshot_zip(db: DbFile) -> bytes:
     import tempfile
     import zipfile
 
-    from pipeline.export import export_all
+    from oshigiin.pipeline.sharing.export import export_all
 
     with tempfile.TemporaryDirectory(prefix="oshigiin-snapshot-") as tmp:
         result = export_all(db.path, tmp)
@@ -396,8 +396,8 @@ def snapshot_zip(db: DbFile) -> bytes:
 def dataset_rows(db: DbFile, council_id: str) -> dict[str, int]:
     """Rows per dataset of a council, as its download would have them (datasets whose tables the
     database lacks, or that need a query, are left out)."""
-    from pipeline import datapackage as dp
-    from pipeline.export import Filters, available, count_rows
+    from oshigiin.pipeline.sharing import datapackage as dp
+    from oshigiin.pipeline.sharing.export import Filters, available, count_rows
 
     out = {}
     with _cursor(db) as cur:
@@ -432,7 +432,7 @@ def load_question_marks(db: DbFile, meeting_id: str) -> pd.DataFrame:
 @st.cache_data(**_CACHE)
 def load_turnout(db: DbFile, council_id: str) -> dict[str, Any]:
     """The council's elections, its turnout against the 23-ward average, and the latest change in words."""
-    from pipeline.elections import turnout_summary
+    from oshigiin.pipeline.elections import turnout_summary
 
     with _cursor(db) as cur:
         return turnout_summary(cur, council_id)
@@ -460,12 +460,12 @@ class SearchFilters(NamedTuple):
 @st.cache_data(**_CACHE)
 def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevance", limit: int = 20) -> Any:
     """Speeches containing the query, ranked, with the exact total and hits by year and member
-    (pipeline/search.py over the index the load built).
+    (pipeline/search/engine.py over the index the load built).
 
     Raises pipeline.search.QueryError (code: too_long, too_many_terms, timeout, busy, too_heavy,
     failed) for the page to explain; a database error never reaches the page as such."""
-    from pipeline.search import QueryError, is_indexed, parse_query
-    from pipeline.search import search as run
+    from oshigiin.pipeline.search.engine import QueryError, is_indexed, parse_query
+    from oshigiin.pipeline.search.engine import search as run
 
     parse_query(query)  # over the limits: refused before waiting for anything
 
@@ -508,8 +508,8 @@ def search(db: DbFile, query: str, filters: SearchFilters, order: str = "relevan
 
 @st.cache_data(**_CACHE)
 def search_hints(db: DbFile, query: str, council_id: str) -> list:
-    """Why `query` found nothing and what to try (pipeline/search_hints.py)."""
-    from pipeline.search_hints import hints
+    """Why `query` found nothing and what to try (pipeline/search/hints.py)."""
+    from oshigiin.pipeline.search.hints import hints
 
     with _cursor(db) as cur:
         return hints(cur, query, council_id)

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from pipeline.paths import data_dir
+from oshigiin.paths import data_dir
 
 PARAM = "follow"
 COOKIE = "oshigiin_browser"

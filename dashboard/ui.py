@@ -18,9 +18,9 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, video
-from dashboard.i18n import label, lang_params, t
-from pipeline.annotations import label as annotation_label
+from oshigiin.dashboard import data, video
+from oshigiin.dashboard.i18n import label, lang_params, t
+from oshigiin.minutes.annotations import label as annotation_label
 
 DB_KEY = "db"
 COUNCIL_KEY = "council"
@@ -191,8 +191,8 @@ def speech_text(text: str, notes: Any, terms: list[str] | None = None) -> None:
 def highlighted(text: str, terms: list[str]) -> str:
     """The whole text as Markdown with every occurrence of the terms marked (matched on the normalised
     text, as search matches, and shown in the published characters)."""
-    from pipeline.normalize import normalize_text
-    from pipeline.search import snippet_segments
+    from oshigiin.minutes.normalize import normalize_text
+    from oshigiin.pipeline.search.engine import snippet_segments
 
     # A window as wide as the text: every match, nothing cut (runs of blanks are shown as one).
     return segments_md(snippet_segments(text, normalize_text(text), terms, before=len(text) + 1,
@@ -204,7 +204,7 @@ def search_terms(query: str | None) -> list[str]:
     if not query or not query.strip():
         return []
     try:
-        from pipeline.search import parse_query
+        from oshigiin.pipeline.search.engine import parse_query
 
         return [x for x in parse_query(query).terms if x]
     except Exception:  # noqa: BLE001 - a query the parser refuses still shows the speech, unmarked
@@ -256,8 +256,8 @@ def session_label(session: object, first_date: object) -> str:
 
 def topic_name(topic_id: Any) -> str:
     """A topic id from data/topics.toml in the UI language."""
-    from dashboard.i18n import lang
-    from pipeline.topics import taxonomy
+    from oshigiin.dashboard.i18n import lang
+    from oshigiin.pipeline.understanding.topics import taxonomy
 
     if is_missing(topic_id) or topic_id == "none":
         return t("topic.none")
@@ -344,7 +344,7 @@ STATIC = Path(__file__).resolve().parent / "static"  # → data/feeds, served at
 
 def feed_link(kind: str, key: str, label_key: str = "feed.atom") -> str | None:
     """A Markdown link to an Atom feed (member, council, search) when `oshigiin feeds` has written it."""
-    from pipeline.feeds import feed_path
+    from oshigiin.pipeline.sharing.feeds import feed_path
 
     path = feed_path(kind, key)
     if not (STATIC / path).is_file():
@@ -368,7 +368,7 @@ def app_url() -> str:
 def list_feed_link(db: data.DbFile, person_ids: list[str], *, make: bool = False) -> str | None:
     """A Markdown link to the Atom feed of a follow list. The file is written when asked (`make`) and
     rewritten when the published database is newer than it; `oshigiin load` refreshes it too."""
-    from pipeline.feeds import feed_path, list_key, write_list_feed
+    from oshigiin.pipeline.sharing.feeds import feed_path, list_key, write_list_feed
 
     path = feed_path("list", list_key(person_ids))
     served = STATIC.resolve()  # dashboard/static is a link to data/feeds, which may not exist yet

@@ -1,4 +1,4 @@
-"""「録画で見る」: a question, a sitting and a member linked to their council video (pipeline/video.py).
+"""「録画で見る」: a question, a sitting and a member linked to their council video (pipeline/video/segments.py).
 
 Small render functions the pages call with one line each, and the read-only queries behind them
 (same rules as dashboard/data.py: cached per published file, values as parameters). A segment
@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
-from dashboard.i18n import lang
-from pipeline.video import watch_url
+from oshigiin.dashboard import data
+from oshigiin.dashboard.i18n import lang
+from oshigiin.pipeline.video.segments import watch_url
 
 STRINGS = {
     "ja": {"watch": "録画で見る", "watch_at": "録画で見る（{t}から）", "meeting": "この会議の録画（{n}件）",

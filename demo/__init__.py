@@ -1,6 +1,6 @@
 """The demo council: a fictional ward (架空区) served through a local DiscussNet SSP look-alike.
 
-    from demo import DemoCouncil, DiscussNetServer
+    from oshigiin.demo import DemoCouncil, DiscussNetServer
     with DiscussNetServer(DemoCouncil(speeches=5000)) as server:
         print(server.url)  # crawl it like ssp.kaigiroku.net
 """
@@ -11,7 +11,7 @@ __all__ = ["DemoCouncil", "DiscussNetServer"]
 
 
 def __getattr__(name: str):
-    # Imported lazily so that `python -m demo.server` does not import demo.server twice.
+    # Imported lazily so that `python -m oshigiin.demo.server` does not import demo.server twice.
     if name == "DiscussNetServer":
         from .server import DiscussNetServer
 

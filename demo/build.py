@@ -21,13 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from demo import elections, votes
-from demo.generator import DemoCouncil
-from demo.server import DiscussNetServer
-from pipeline.feeds import load_searches, write_feeds
-from pipeline.load import load
-from pipeline.paths import data_dir, feeds_dir, staging_dir
-from pipeline.registry import find_council
+from oshigiin.demo import elections, votes
+from oshigiin.demo.generator import DemoCouncil
+from oshigiin.demo.server import DiscussNetServer
+from oshigiin.jobs import load_and_publish
+from oshigiin.paths import data_dir, staging_dir
+from oshigiin.registry import find_council
 
 CODE = "demo"
 
@@ -85,13 +84,7 @@ def build(speeches: int = 5000, seed: int = 0, db: Path | None = None, port: int
     # The election commission of a fictional ward publishes nothing: its history is generated and
     # staged like a crawl's, so it goes through the real importer's validation at load.
     elections.write_files(council, staging_dir() / CODE / "elections-generated")
-    started = time.monotonic()
-    report = load([CODE], db)
-    yield report.summary()
-    if report.published:
-        written = write_feeds(report.db, feeds_dir(), load_searches(None))
-        yield f"feeds: {len(written)} written to {feeds_dir()}"
-    yield f"load: {time.monotonic() - started:.1f}s"
+    report = yield from load_and_publish([CODE], db)
     settings_path().parent.mkdir(parents=True, exist_ok=True)
     settings_path().write_text(json.dumps({"speeches": speeches, "seed": seed, "url": server.url}))
     if report.db.exists():

@@ -17,7 +17,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from pipeline.normalize import normalize_name
+from oshigiin.minutes.normalize import normalize_name
 
 from . import names
 from .generator import DemoCouncil

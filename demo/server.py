@@ -14,7 +14,7 @@ replays recorded responses. Endpoints:
 POST parameters may be form-encoded (as the real site's JavaScript sends them) or JSON.
 Unknown ids answer 404 and missing or malformed parameters 400, both with a JSON error body.
 
-    python -m demo.server --port 8765 --speeches 5000
+    python -m oshigiin.demo.server --port 8765 --speeches 5000
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from demo.video import video_answer
+from oshigiin.demo.video import video_answer
 
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -243,7 +243,7 @@ class DiscussNetServer:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m demo.server",
+        prog="python -m oshigiin.demo.server",
         description="Serve the fictional 架空区 council as a DiscussNet SSP site.",
     )
     parser.add_argument("--host", default="127.0.0.1")
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
-    from demo.generator import DemoCouncil
+    from oshigiin.demo.generator import DemoCouncil
 
     council = DemoCouncil(speeches=args.speeches, seed=args.seed)
     server = DiscussNetServer(council, args.host, args.port, verbose=args.verbose)

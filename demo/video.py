@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from pipeline.video import Segment, sittings_for
-from pipeline.video_eval import order_only, pr
+from oshigiin.pipeline.video.evaluation import order_only, pr
+from oshigiin.pipeline.video.segments import Segment, sittings_for
 
 from .jpformat import era_of_year, era_year
 
@@ -313,7 +313,7 @@ def scores(db: Path, speeches: int, seed: int = 0) -> dict:
     """The demo database (built by demo/build.py) against what demo/video.py served: links and caption times."""
     import duckdb
 
-    from demo.generator import DemoCouncil
+    from oshigiin.demo.generator import DemoCouncil
 
     con = duckdb.connect(str(db), read_only=True)
     try:

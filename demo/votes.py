@@ -134,12 +134,13 @@ def crawl_stance_pages(base_url: str) -> str:
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "stances", "-a", "council=demo",
          "-a", f"index={base_url.rstrip('/')}/gikai/taido/index.html", "-s", "HTTPCACHE_ENABLED=False"],
-        cwd=Path(__file__).resolve().parents[1], env=dict(os.environ), capture_output=True, text=True, check=False)
+        # The settings module by name, not scrapy.cfg: an installed package has no project folder.
+        env=dict(os.environ, SCRAPY_SETTINGS_MODULE="oshigiin.crawler.settings"), capture_output=True, text=True,
+        check=False)
     if result.returncode != 0:
         raise RuntimeError(f"demo stance pages crawl failed ({result.returncode}):\n{result.stderr[-3000:]}")
     return "stances: 各会派等の議案への賛否 pages crawled"

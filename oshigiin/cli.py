@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.paths import REPO, db_path
+from oshigiin.paths import PACKAGE, db_path
 
 
 class Failure(click.ClickException):
@@ -36,10 +36,9 @@ def councils():
     Example:
         oshigiin councils
     """
-    from crawler.run import spiders_for
-    from pipeline.registry import load_registry
-    from pipeline.status import council_status
-    from pipeline.video import video_sources
+    from oshigiin.crawler.run import spiders_for
+    from oshigiin.pipeline.publishing.status import council_status
+    from oshigiin.registry import load_registry, video_sources
 
     held = council_status()
     held = held.set_index("council_id") if not held.empty else None
@@ -68,7 +67,7 @@ def add_council_cmd(url, code, name, prefecture, roster_url):
     Example:
         oshigiin add-council https://ssp.kaigiroku.net/tenant/hakodate/SpTop.html --code 012025 --name 函館市
     """
-    from pipeline.registry import add_council
+    from oshigiin.registry import add_council
 
     try:
         council = add_council(code, name, url, prefecture, roster_url=roster_url)
@@ -106,46 +105,27 @@ def crawl(council, base_url, cache, years, council_ids, full, date_from, date_un
         oshigiin crawl demo --base-url http://127.0.0.1:8765/
         oshigiin crawl kokkai --from 2025-11-01 --until 2025-11-30
     """
-    from crawler.run import crawl as run_crawl
-    from pipeline.registry import UnknownCouncil, find_council
+    from oshigiin import jobs
+    from oshigiin.registry import UnknownCouncil, find_council
 
     try:
         council_obj = find_council(council)
-        args = {k: v for k, v in (("years", years), ("council_ids", council_ids), ("full", "1" if full else None),
-                                  ("from", date_from), ("until", date_until)) if v}
-        started = time.monotonic()
-        runs = run_crawl(council, base_url=base_url, cache=cache, **args)
-    except (UnknownCouncil, ValueError) as exc:
+    except UnknownCouncil as exc:
         raise Failure(str(exc)) from exc
-    for run in runs:
-        click.echo(f"{run['spider']}: {run['listed']} sittings listed, {run['skipped_held']} already held, "
-                   f"{run['meetings']} fetched ({run['speeches']} speeches), {run['members']} members, "
-                   f"{run['failures']} failures ({run['finish_reason']})")
-    click.echo(f"crawl: {time.monotonic() - started:.1f}s")
-    _check_runs(council_obj, runs)
-    if load:
-        _load([council_obj.code], db)
+    args = {k: v for k, v in (("years", years), ("council_ids", council_ids), ("full", "1" if full else None),
+                              ("from", date_from), ("until", date_until)) if v}
+    _run(jobs.crawl(council_obj, base_url=base_url, cache=cache, load=load, db=db, **args))
 
 
-def _check_runs(council, runs: list[dict]) -> None:
-    """A crawl that lists nothing is a failure, never a quiet success; robots.txt is said plainly."""
-    for run in runs:
-        log = f"data/staging/{council.code}/{run['run_id']}/fetch_log.ndjson"
-        if run.get("robots_forbidden"):
-            raise Failure(
-                f"{council.name}: the site's robots.txt forbids {run['robots_forbidden']} of the pages the "
-                f"{run['spider']} spider needs, and oshigiin obeys robots.txt. Download the minutes as text "
-                f"from the council's site and load them with `oshigiin import {council.platform} FILES… "
-                f"--council {council.code}` (details: {log})")
-        if run.get("robots_unreachable"):
-            listed = "listed no sittings" if run["listed"] == 0 else f"listed {run['listed']} sittings"
-            raise Failure(
-                f"{council.name}: the {run['spider']} crawl {listed}: the site's robots.txt could not be read (a "
-                f"server or network error), so nothing more was fetched from that host this run (RFC 9309); crawl "
-                f"again later (details: {log})")
-        if run["spider"] != "roster" and run["listed"] == 0:
-            raise Failure(f"{council.name}: the {run['spider']} crawl listed no sittings "
-                          f"({run['failures']} failures; see {log})")
+def _run(lines) -> None:
+    """Echo a job's progress lines; its failure becomes the command's."""
+    from oshigiin.jobs import JobFailed
+
+    try:
+        for line in lines:
+            click.echo(line)
+    except JobFailed as exc:
+        raise Failure(str(exc)) from exc
 
 
 @main.command()
@@ -161,8 +141,8 @@ def status(council, db):
         oshigiin status
         oshigiin status demo
     """
-    from pipeline.registry import find_council
-    from pipeline.status import council_status, failing_pages, printable
+    from oshigiin.pipeline.publishing.status import council_status, failing_pages, printable
+    from oshigiin.registry import find_council
 
     table = council_status(db)
     if table.empty:
@@ -200,8 +180,8 @@ def import_cmd(platform, files, council_key, source_url, replace, load, db):
     Example:
         oshigiin import kensakusystem 2025-02-17.txt --council 目黒区
     """
-    from pipeline.importer import import_files
-    from pipeline.registry import UnknownCouncil, find_council
+    from oshigiin.pipeline.publishing.importer import import_files
+    from oshigiin.registry import UnknownCouncil, find_council
 
     try:
         council = find_council(council_key)
@@ -241,9 +221,9 @@ def import_elections(files, council_key, election_type, election_date, source, s
     Example:
         oshigiin import-elections kekka.csv --council 世田谷区 --type 区議会議員選挙 --date 2023-04-23
     """
-    from pipeline import elections
-    from pipeline.load import publish
-    from pipeline.registry import UnknownCouncil, find_council
+    from oshigiin.pipeline import elections
+    from oshigiin.pipeline.publishing.load import publish
+    from oshigiin.registry import UnknownCouncil, find_council
 
     try:
         council = find_council(council_key).code if council_key else None
@@ -287,9 +267,9 @@ def import_stances(files, council_key, source_url, fmt, db):
         oshigiin import-stances taido.csv --council 大田区 --source-url https://…/taido.pdf
         oshigiin import-stances 06.html --council 東京都 --source-url https://www.gikai.metro.tokyo.lg.jp/…
     """
-    from pipeline import stances
-    from pipeline.load import publish
-    from pipeline.registry import UnknownCouncil, find_council
+    from oshigiin.pipeline.publishing.load import publish
+    from oshigiin.pipeline.votes import stances
+    from oshigiin.registry import UnknownCouncil, find_council
 
     try:
         council = find_council(council_key).code
@@ -326,8 +306,8 @@ def review(council, db, limit):
     Example:
         oshigiin review 131075
     """
-    from pipeline.registry import find_council
-    from pipeline.status import printable, rename_candidates, unresolved_speakers
+    from oshigiin.pipeline.publishing.status import printable, rename_candidates, unresolved_speakers
+    from oshigiin.registry import find_council
 
     code = find_council(council).code if council else None
     rows = unresolved_speakers(code, db, limit)
@@ -355,32 +335,15 @@ def load_cmd(councils, db):
     Example:
         oshigiin load demo
     """
-    from pipeline.registry import find_council
+    from oshigiin.registry import find_council
 
     _load([find_council(c).code for c in councils], db)
 
 
 def _load(codes: list[str], db: Path | None) -> None:
-    from pipeline.load import NothingToLoad, load
+    from oshigiin.jobs import load_and_publish
 
-    started = time.monotonic()
-    try:
-        report = load(codes, db)
-    except NothingToLoad as exc:
-        raise Failure(str(exc)) from exc
-    click.echo(report.summary())
-    click.echo(f"load: {time.monotonic() - started:.1f}s")
-    if report.published:
-        _refresh_feeds(report.db)
-
-
-def _refresh_feeds(db: Path) -> None:
-    """A new database, new feeds: the ones the dashboard links to stay in step with what it shows."""
-    from pipeline.feeds import load_searches, write_feeds
-    from pipeline.paths import feeds_dir
-
-    written = write_feeds(db, feeds_dir(), load_searches(None))
-    click.echo(f"feeds: {len(written)} written to {feeds_dir()}")
+    _run(load_and_publish(codes, db))
 
 
 @main.group()
@@ -401,7 +364,7 @@ def demo_build(speeches, seed, db, if_missing, port):
     Example:
         oshigiin demo build --speeches 20000
     """
-    from demo.build import build
+    from oshigiin.demo.build import build
 
     target = Path(db or db_path())
     if if_missing and target.exists():
@@ -428,9 +391,9 @@ def demo_serve(port, speeches, seed):
     Example:
         oshigiin demo serve
     """
-    from demo.build import registry_port, saved_settings
-    from demo.generator import DemoCouncil
-    from demo.server import DiscussNetServer
+    from oshigiin.demo.build import registry_port, saved_settings
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.demo.server import DiscussNetServer
 
     saved = saved_settings()
     council = DemoCouncil(speeches=speeches or saved["speeches"], seed=saved["seed"] if seed is None else seed)
@@ -464,11 +427,32 @@ def dashboard(port, db):
     click.echo(f"dashboard: http://127.0.0.1:{port}/")
     sys.stdout.flush()
     os.execvp(sys.executable, [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(_app_entry()),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
         "--server.enableStaticServing", "true",
     ])
+
+
+def _app_entry() -> Path:
+    """The dashboard's entry script. Streamlit serves static/ beside it (the feeds): in a checkout that is
+    dashboard/static → data/feeds; installed, the package folder is site-packages, so the entry is linked
+    from a folder of the data directory whose static/ is the feeds folder."""
+    from oshigiin.paths import IN_CHECKOUT, data_dir, feeds_dir
+
+    app = PACKAGE / "dashboard"
+    if IN_CHECKOUT:
+        return app / "app.py"
+    home = data_dir() / "dashboard"
+    home.mkdir(parents=True, exist_ok=True)
+    feeds_dir().mkdir(parents=True, exist_ok=True)
+    for name, target in (("app.py", app / "app.py"), ("views", app / "views"), ("static", feeds_dir())):
+        link = home / name
+        if link.is_symlink() and link.resolve() == target.resolve():
+            continue
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+    return home / "app.py"
 
 
 PAGE_KINDS = {
@@ -551,8 +535,8 @@ def parse_page(platform, kind, file):
     if not fn_name:
         kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
         raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
-    module = importlib.import_module(f"crawler.parsers.{PARSER_MODULES.get(platform, platform)}")
-    from crawler.parsers.errors import PARSE_ERRORS, as_parse_error
+    module = importlib.import_module(f"oshigiin.minutes.parsers.{PARSER_MODULES.get(platform, platform)}")
+    from oshigiin.minutes.parsers.errors import PARSE_ERRORS, as_parse_error
 
     body = file.read_bytes()
     try:
@@ -589,13 +573,13 @@ def decisions_cmd(platform, kind, file, reported):
     """
     import importlib
 
-    from pipeline.decisions import extract
+    from oshigiin.pipeline.votes.decisions import extract
 
     fn_name = PAGE_KINDS.get((platform, kind))
     if not fn_name:
         kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
         raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
-    module = importlib.import_module(f"crawler.parsers.{PARSER_MODULES.get(platform, platform)}")
+    module = importlib.import_module(f"oshigiin.minutes.parsers.{PARSER_MODULES.get(platform, platform)}")
     body = file.read_bytes()
     try:
         result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
@@ -657,8 +641,8 @@ def export_cmd(datasets, out_dir, fmt, excel, everything, council, member, facti
         oshigiin export search --query "保育 OR 幼稚園" --format parquet --out out/
         oshigiin export --all --out snapshot/
     """
-    from pipeline import datapackage
-    from pipeline.export import Filters, export, export_all
+    from oshigiin.pipeline.sharing import datapackage
+    from oshigiin.pipeline.sharing.export import Filters, export, export_all
 
     if list_only:
         for ds in datapackage.DATASETS.values():
@@ -707,7 +691,7 @@ def feeds(out_dir, searches, limit, base_url, db):
     Example:
         oshigiin feeds --out feeds/ --searches data/searches.toml
     """
-    from pipeline.feeds import load_searches, write_feeds
+    from oshigiin.pipeline.sharing.feeds import load_searches, write_feeds
 
     try:
         written = write_feeds(db, out_dir, load_searches(searches), limit=limit, base_url=base_url)

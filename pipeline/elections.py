@@ -28,12 +28,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from crawler.parsers import elections as parse
-from crawler.parsers.discussnet import ParseError
-from pipeline.db import SCHEMA
-from pipeline.normalize import normalize_name
-from pipeline.paths import REPO, staging_dir
-from pipeline.registry import load_registry
+from oshigiin.minutes.normalize import normalize_name
+from oshigiin.minutes.parsers import elections as parse
+from oshigiin.minutes.parsers.discussnet import ParseError
+from oshigiin.paths import reference, staging_dir
+from oshigiin.pipeline.publishing.db import SCHEMA
+from oshigiin.registry import load_registry
 
 # The 23 wards' average as 総務省 reports it for the unified local elections (the mean over the
 # wards that held that election that day), and the 区部計 row of the 東京都選挙管理委員会's
@@ -640,7 +640,7 @@ def import_file(con_or_db_path, path: Path | str, *, council: str | None = None,
 
 
 def reference_dir() -> Path:
-    return REPO / "data"
+    return reference("")
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, directory: Path | None = None,

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from demo.server import DiscussNetServer, _Handler
+from oshigiin.demo.server import DiscussNetServer, _Handler
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ class FaultyServer(DiscussNetServer):
 # Peak memory from VmHWM: ru_maxrss of a child also counts its parent's memory at fork time.
 _CRAWL = """
 import json, re, sys
-from crawler.run import crawl
+from oshigiin.crawler.run import crawl
 a = json.loads(sys.argv[1])
 runs = crawl(a["council"], base_url=a["base_url"], cache=False, settings=a["settings"], **a["args"])
 peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))

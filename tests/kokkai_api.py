@@ -1,7 +1,7 @@
 """Answers of the 国会会議録検索システム 検索用API (/api/meeting, recordPacking=json), generated.
 
 No recorded answers exist for this API in ../shared, so the replay serves these. The shape is
-the documented one, key for key and in the API's order (see crawler/parsers/kokkai.py for the
+the documented one, key for key and in the API's order (see minutes/parsers/kokkai.py for the
 sources): a paging block, meetingRecord[] with speechRecord[] inside, speechOrder 0 the
 「会議録情報」 front matter, texts opening with the printed marker and a full-width space,
 CRLF line ends, null for what a speech does not have, pdfURL only where a PDF exists.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.annotations import restore
+from oshigiin.minutes.annotations import restore
 
 
 def read_only(db: Path) -> duckdb.DuckDBPyConnection:
@@ -80,8 +80,8 @@ def two_versions(speeches: int = 80) -> dict:
     import shutil
     import tempfile
 
-    from demo.generator import DemoCouncil
-    from pipeline.load import load
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.pipeline.publishing.load import load
     from tests.faulty_server import FaultyServer, Rule, Status, crawl
 
     data = Path(tempfile.mkdtemp(prefix="oshigiin-versions-"))

@@ -1,6 +1,6 @@
 """A small, fictional council database for dashboard tests.
 
-Built from pipeline/schema.sql so a schema change shows up here first. The figures the
+Built from pipeline/publishing/schema.sql so a schema change shows up here first. The figures the
 tests assert on (hit counts, member counts) are listed in EXPECTED next to the data that
 produces them.
 """
@@ -14,10 +14,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import enrich, search
-from pipeline.normalize import normalize_name, normalize_text
+from oshigiin.minutes.normalize import normalize_name, normalize_text
+from oshigiin.pipeline.search import engine as search
+from oshigiin.pipeline.understanding import enrich
 
-SCHEMA = Path(__file__).resolve().parents[1] / "pipeline" / "schema.sql"
+SCHEMA = Path(__file__).resolve().parents[1] / "pipeline" / "publishing" / "schema.sql"
 BASE = "https://demo.example.invalid/kagiku"
 FETCHED = datetime(2024, 4, 1, 3, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.annotations import label, restore, split
+from oshigiin.minutes.annotations import label, restore, split
 
 CASES = [
     # (printed, spoken, [(kind, label)])
@@ -44,7 +44,7 @@ def test_words_stay_words(words):
 
 
 def _parsed_speeches(fixtures):
-    from crawler.parsers import dbsearch, discussnet, kensakusystem
+    from oshigiin.minutes.parsers import dbsearch, discussnet, kensakusystem
 
     for variant in ("saas", "smart"):
         yield from discussnet.parse_minute((fixtures / "discussnet-ssp" / variant / "minute.json").read_bytes())[
@@ -89,7 +89,7 @@ def _stage(staging, run, text):
 def test_load_stores_spoken_text_and_annotations(data_dir):
     import duckdb
 
-    from pipeline.load import load
+    from oshigiin.pipeline.publishing.load import load
 
     printed = "区長。\n　　　〔区長　山本亨登壇〕"
     _stage(data_dir / "staging", "run1", printed)

@@ -1,4 +1,4 @@
-from pipeline.attendance import parse_attendance
+from oshigiin.minutes.attendance import parse_attendance
 
 ONE_COLUMN = """〇出席議員（３人）
 　　　　　　　　１番　吉　田　崇　仁

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from crawler.parsers import elections as ep
+from oshigiin.minutes.parsers import elections as ep
 from tests.recorded_site import RecordedSite, Route
 from tests.registry import write_registry
 
@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "elections"
 # The import in a child of its own: its peak memory (ru_maxrss) is the import's, not the test run's.
 MEASURE = """
 import json, resource, sys, time
-from pipeline import elections
+from oshigiin.pipeline import elections
 began = time.monotonic()
 try:
     elections.import_file(sys.argv[1], sys.argv[2], council="131121", source="test")
@@ -139,7 +139,7 @@ def test_the_spider_records_a_workbook_past_a_cap_as_too_large(data_dir, tmp_pat
 
 
 def test_the_importer_checks_the_file_size_before_reading_it(tmp_path, monkeypatch):
-    from pipeline import elections as el
+    from oshigiin.pipeline import elections as el
 
     path = workbook(tmp_path / "k.xlsx")
     monkeypatch.setattr(ep, "MAX_FILE_BYTES", path.stat().st_size - 1)

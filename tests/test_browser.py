@@ -36,9 +36,9 @@ def _add_elections(db: Path, directory: Path) -> None:
     """The demo ward's generated election history and the curated 23-ward averages, as a load adds them."""
     import duckdb
 
-    from demo.elections import write_files
-    from demo.generator import DemoCouncil
-    from pipeline import elections
+    from oshigiin.demo.elections import write_files
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.pipeline import elections
 
     write_files(DemoCouncil(speeches=700), directory)
     with duckdb.connect(str(db)) as con:

@@ -32,9 +32,9 @@ STREAMLIT_ENGLISH = ("Choose an option", "Choose options", "No results", "Select
 
 
 def _add_elections(db: Path, directory: Path) -> None:
-    from demo.elections import write_files
-    from demo.generator import DemoCouncil
-    from pipeline import elections
+    from oshigiin.demo.elections import write_files
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.pipeline import elections
 
     write_files(DemoCouncil(speeches=700), directory)
     with duckdb.connect(str(db)) as con:
@@ -44,7 +44,7 @@ def _add_elections(db: Path, directory: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    from dashboard import ui
+    from oshigiin.dashboard import ui
 
     tmp = tmp_path_factory.mktemp("residents")
     # Streamlit serves dashboard/static (→ data/feeds) only if it exists when the server starts.
@@ -195,7 +195,7 @@ def test_member_charts_have_bars_and_compare_takes_a_reading(browser, server, vi
 
 
 def test_session_axis_holds_sessions_not_committees() -> None:
-    from dashboard import ui
+    from oshigiin.dashboard import ui
 
     assert ui.session_label("架空区議会企画総務委員会(令和5年第3回9月定例会)", "2023-09-20") == "令和5年第3回定例会"
     assert ui.session_label("令和6年第1回定例会", "2024-02-22") == "令和6年第1回定例会"
@@ -208,7 +208,7 @@ def test_session_axis_holds_sessions_not_committees() -> None:
 
 def _ja_fragments() -> list[str]:
     """Pieces of the Japanese UI strings (placeholders cut out) that an English page must not show."""
-    from dashboard import i18n
+    from oshigiin.dashboard import i18n
 
     out = set()
     for key, ja in i18n.JA.items():
@@ -492,8 +492,8 @@ def test_a_follow_list_has_one_feed_with_real_dates(browser, server) -> None:
     import feedparser
     from playwright.sync_api import expect
 
-    from dashboard import ui
-    from pipeline.feeds import feed_path, list_key
+    from oshigiin.dashboard import ui
+    from oshigiin.pipeline.sharing.feeds import feed_path, list_key
 
     base = server[0]
     ids = ["demo:佐藤花子", "demo:中村誠"]

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.data import SEARCH_BUDGET_S
+from oshigiin.dashboard.data import SEARCH_BUDGET_S
 from tests.dashboard_server import WAIT_MS, chromium, page_errors, serve_dashboard
 
 pytestmark = pytest.mark.browser

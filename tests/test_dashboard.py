@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import ui
+from oshigiin.dashboard import ui
 
 try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
     from tests.sample_db import EXPECTED, HOSTILE, build_sample_db
@@ -296,7 +296,7 @@ def test_empty_search_prompts(app: AppTest) -> None:
 
 
 def test_every_string_is_translated() -> None:
-    from dashboard import i18n
+    from oshigiin.dashboard import i18n
 
     assert i18n.JA.keys() == i18n.EN.keys()
     assert all(i18n.JA.values()) and all(i18n.EN.values())
@@ -403,7 +403,7 @@ def test_a_shared_follow_link_offers_its_members_without_replacing_mine(app: App
 
 
 def test_new_since_last_visit(app: AppTest, user_db: Path) -> None:
-    from dashboard import follows
+    from oshigiin.dashboard import follows
 
     app.run()
     browser = app.session_state["browser-id"]
@@ -474,7 +474,7 @@ def test_unknown_member_warns(app: AppTest) -> None:
 
 
 def test_data_page_downloads_carry_sources(sample_db: Path) -> None:
-    from dashboard import data
+    from oshigiin.dashboard import data
 
     db = data.current_db(sample_db)
     raw = data.export_csv(db, "demo", "members")
@@ -515,9 +515,9 @@ def test_turnout_without_elections_says_so(app: AppTest) -> None:
 
 def test_turnout_history_with_sources_and_the_latest_change_in_words(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from demo.elections import write_files
-    from demo.generator import DemoCouncil
-    from pipeline import elections
+    from oshigiin.demo.elections import write_files
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.pipeline import elections
 
     db = build_sample_db(tmp_path / "oshigiin.duckdb")
     write_files(DemoCouncil(speeches=700), tmp_path / "el")
@@ -542,7 +542,7 @@ def test_member_page_links_their_atom_feed(app: AppTest, sample_db: Path, tmp_pa
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import feedparser
 
-    from pipeline.feeds import feed_path, write_feeds
+    from oshigiin.pipeline.sharing.feeds import feed_path, write_feeds
 
     feeds = tmp_path / "feeds"
     write_feeds(sample_db, feeds)
@@ -567,7 +567,7 @@ def test_search_by_member_finds_a_one_character_word(app: AppTest) -> None:
 
 
 def test_search_hits_sit_under_their_question_and_the_results_download(app: AppTest, sample_db: Path) -> None:
-    from dashboard import data
+    from oshigiin.dashboard import data
 
     open_page(app, "search", q="保育")
     # 髙橋's 保育 question and its answer: one question card above both hits.
@@ -580,7 +580,7 @@ def test_search_hits_sit_under_their_question_and_the_results_download(app: AppT
 
 
 def test_every_page_download_is_the_export_code_narrowed_as_the_page(app: AppTest, sample_db: Path) -> None:
-    from dashboard import data
+    from oshigiin.dashboard import data
 
     for page, params in (("members", {}), ("member", {"member": "demo:中村誠"}), ("meetings", {}),
                          ("data_page", {})):

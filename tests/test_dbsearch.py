@@ -21,7 +21,7 @@ from datetime import date
 
 import pytest
 
-from crawler.parsers import dbsearch as db
+from oshigiin.minutes.parsers import dbsearch as db
 from tests.recorded_site import RecordedSite, Route
 from tests.registry import write_registry
 

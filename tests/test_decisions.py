@@ -8,9 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from crawler.parsers import dbsearch, discussnet, kensakusystem
 from oshigiin.cli import _records, main
-from pipeline.decisions import extract, motions_in
+from oshigiin.minutes.parsers import dbsearch, discussnet, kensakusystem
+from oshigiin.pipeline.votes.decisions import extract, motions_in
 from tests.conftest import require_shared
 
 CHAIR = "○議長（山田太郎君）"

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from demo import DemoCouncil, DiscussNetServer
-from demo.jpformat import wareki
-from demo.schedule import is_business_day
+from oshigiin.demo import DemoCouncil, DiscussNetServer
+from oshigiin.demo.jpformat import wareki
+from oshigiin.demo.schedule import is_business_day
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DISCUSSNET = SHARED / "fixtures" / "minutes-systems" / "discussnet-ssp"

@@ -9,12 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from demo.build import build, crawl_subprocess
-from demo.generator import DemoCouncil
-from demo.server import DiscussNetServer
-from pipeline.annotations import restore
-from pipeline.load import load
-from pipeline.normalize import normalize_name
+from oshigiin.demo.build import build, crawl_subprocess
+from oshigiin.demo.generator import DemoCouncil
+from oshigiin.demo.server import DiscussNetServer
+from oshigiin.minutes.annotations import restore
+from oshigiin.minutes.normalize import normalize_name
+from oshigiin.pipeline.publishing.load import load
 
 SPEECHES = 700
 
@@ -116,7 +116,7 @@ def test_questions_are_threaded_with_answers_and_topics(demo):
 
 def test_search_text_is_the_python_normalisation(demo):
     """text_norm is computed in SQL by a Python UDF; it must equal normalize_text exactly."""
-    from pipeline.normalize import normalize_text
+    from oshigiin.minutes.normalize import normalize_text
 
     rows = query(demo["db"], "SELECT text, text_norm FROM speeches")
     assert rows and all(normalize_text(text) == norm for text, norm in rows)
@@ -180,7 +180,7 @@ def test_recent_sittings_are_fetched_again(demo, monkeypatch):
     """Minutes are corrected after publication: sittings inside the refresh window are re-fetched."""
     from datetime import date
 
-    from pipeline import state
+    from oshigiin import holdings as state
 
     latest = max(date.fromisoformat(m["date"]) for m in demo["council"].truth())
     monkeypatch.setattr(state, "REFRESH_WINDOW", date.today() - latest)
@@ -190,7 +190,7 @@ def test_recent_sittings_are_fetched_again(demo, monkeypatch):
 
 
 def test_the_demo_election_history_is_loaded_and_its_winners_are_members(demo):
-    from demo.elections import winners
+    from oshigiin.demo.elections import winners
 
     elections = query(demo["db"], "SELECT election_id, date FROM elections WHERE area_id = 'demo' "
                       "AND election_type = '区議会議員選挙' ORDER BY date")

@@ -30,7 +30,7 @@ PACKAGES = ("oshigiin", "crawler", "pipeline", "dashboard", "demo")
 # Declared for what another package does with them, not imported by our code.
 INDIRECT = {
     "pytz": "duckdb hands TIMESTAMPTZ values to Python through it",
-    "pyarrow": "duckdb's Arrow UDFs (pipeline/db.py type='arrow') and pandas' Parquet need it",
+    "pyarrow": "duckdb's Arrow UDFs (pipeline/publishing/db.py type='arrow') and pandas' Parquet need it",
     "defusedxml": "openpyxl parses workbook XML through it when it is installed",
 }
 IMPORT_NAMES = {"pykakasi": "pykakasi", "scrapy": "scrapy", "tomlkit": "tomlkit", "openpyxl": "openpyxl"}
@@ -102,7 +102,7 @@ def test_openpyxl_reads_workbooks_through_defusedxml(tmp_path):
     as a parse error instead of being expanded."""
     from openpyxl.xml import DEFUSEDXML
 
-    from crawler.parsers import elections as ep
+    from oshigiin.minutes.parsers import elections as ep
 
     assert DEFUSEDXML
     plain = io.BytesIO()

@@ -10,9 +10,9 @@ import sys
 import duckdb
 import pytest
 
-from demo.server import DiscussNetServer
-from pipeline.load import load
-from pipeline.status import council_status, failing_pages
+from oshigiin.demo.server import DiscussNetServer
+from oshigiin.pipeline.publishing.load import load
+from oshigiin.pipeline.publishing.status import council_status, failing_pages
 from tests.registry import write_registry
 from tests.replay import RecordedTenant
 

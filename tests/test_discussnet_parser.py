@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from crawler.parsers import discussnet as dn
+from oshigiin.minutes.parsers import discussnet as dn
 
 
 def read(minutes_fixtures, variant, name):

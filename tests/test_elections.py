@@ -22,11 +22,11 @@ import duckdb
 import openpyxl
 import pytest
 
-from crawler.parsers import elections as ep
-from demo import DemoCouncil
-from demo import elections as demo_elections
-from pipeline import elections as el
-from pipeline.normalize import normalize_name
+from oshigiin.demo import DemoCouncil
+from oshigiin.demo import elections as demo_elections
+from oshigiin.minutes.normalize import normalize_name
+from oshigiin.minutes.parsers import elections as ep
+from oshigiin.pipeline import elections as el
 from tests.recorded_site import RecordedSite, Route
 from tests.registry import write_registry
 

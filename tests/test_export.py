@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from oshigiin.cli import main
-from pipeline import datapackage as dp
-from pipeline import search
-from pipeline.export import Filters, export, export_all, export_bytes, opened, select
+from oshigiin.pipeline.search import engine as search
+from oshigiin.pipeline.sharing import datapackage as dp
+from oshigiin.pipeline.sharing.export import Filters, export, export_all, export_bytes, opened, select
 
 try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
     from tests.sample_db import HOSTILE, build_sample_db
@@ -238,7 +238,7 @@ def test_json_stays_valid_with_hostile_text_and_older_databases_export(tmp_path)
 
 def test_data_dictionary_is_generated_from_the_definitions():
     committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == dp.dictionary(), "run: .venv/bin/python -m pipeline.datapackage"
+    assert committed == dp.dictionary(), "run: .venv/bin/python -m oshigiin.pipeline.sharing.datapackage"
     for ds in dp.DATASETS.values():
         assert f"## `{ds.name}`" in committed and all(f"| `{f.name}` |" in committed for f in ds.fields)
 

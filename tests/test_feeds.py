@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from oshigiin.cli import main
-from pipeline.feeds import SavedSearch, feed_path, load_searches, write_feeds
+from oshigiin.pipeline.sharing.feeds import SavedSearch, feed_path, load_searches, write_feeds
 
 try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
     from tests.sample_db import HOSTILE, build_sample_db
@@ -139,7 +139,7 @@ def test_cli_writes_the_feeds(db, tmp_path):
 
 
 def test_a_follow_list_has_one_stable_feed_refreshed_on_every_write(db, tmp_path):
-    from pipeline.feeds import FOLLOWS, list_key, write_list_feed
+    from oshigiin.pipeline.sharing.feeds import FOLLOWS, list_key, write_list_feed
 
     out = tmp_path / "feeds"
     ids = ["demo:中村誠", "demo:佐藤花子", "junk<script>"]

@@ -7,8 +7,8 @@ import json
 import duckdb
 import pytest
 
-from pipeline.identities import IdentityError, identities
-from pipeline.load import load
+from oshigiin.pipeline.publishing.load import load
+from oshigiin.pipeline.understanding.identities import IdentityError, identities
 
 
 def _sitting(staging, n: int, day: str, name: str, seat: int) -> None:

@@ -63,7 +63,7 @@ def test_two_files_of_one_sitting_never_overwrite_each_other(minutes_fixtures, d
     import time
     from datetime import UTC, datetime
 
-    from crawler.parsers.textfile import document_key, parse_text_minutes
+    from oshigiin.minutes.parsers.textfile import document_key, parse_text_minutes
 
     first, second = _parts(minutes_fixtures, tmp_path)
     a, b = (parse_text_minutes(p.read_bytes()) for p in (first, second))

@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from crawler.parsers import kensakusystem as ks
-from crawler.parsers.discussnet import ParseError
-from crawler.spiders.kensakusystem import at_position
+from oshigiin.crawler.spiders.kensakusystem import at_position
+from oshigiin.minutes.parsers import kensakusystem as ks
+from oshigiin.minutes.parsers.discussnet import ParseError
 from tests.recorded_site import RecordedSite, Route
 from tests.registry import write_registry
 

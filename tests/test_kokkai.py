@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
-from crawler.parsers import kokkai as kk
-from crawler.parsers.discussnet import ParseError
+from oshigiin.minutes.parsers import kokkai as kk
+from oshigiin.minutes.parsers.discussnet import ParseError
 from tests import kokkai_api as api
 from tests.recorded_site import RecordedSite, Route
 from tests.registry import write_registry
@@ -241,7 +241,7 @@ def test_crawl_pages_through_the_api(data_dir, tmp_path, monkeypatch):
     assert [f["outcome"] for f in fetches] == ["ok"] * 4
 
     # The loader takes the staged Diet sittings as it takes a council's.
-    from pipeline.load import load
+    from oshigiin.pipeline.publishing.load import load
     monkeypatch.setenv("OSHIGIIN_COUNCILS", registry_for(tmp_path, site.url))
     assert load(["kokkai"]).published
     con = duckdb.connect(str(data_dir / "oshigiin.duckdb"), read_only=True)
@@ -277,7 +277,7 @@ def test_an_error_object_with_200_is_a_parse_failure(data_dir, tmp_path):
 
 
 def test_search_parameters_and_politeness(tmp_path, monkeypatch):
-    from crawler.spiders.kokkai import KokkaiSpider
+    from oshigiin.crawler.spiders.kokkai import KokkaiSpider
 
     monkeypatch.setenv("OSHIGIIN_COUNCILS", registry_for(tmp_path, "https://kokkai.ndl.go.jp/"))
     monkeypatch.setenv("OSHIGIIN_DATA", str(tmp_path / "data"))

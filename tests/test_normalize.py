@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.normalize import kanji_number, normalize_name, normalize_text, parse_wareki, to_hiragana
+from oshigiin.minutes.normalize import kanji_number, normalize_name, normalize_text, parse_wareki, to_hiragana
 
 
 @pytest.mark.parametrize(("a", "b"), [

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from crawler import settings as crawl_settings
-from demo.generator import DemoCouncil
-from pipeline.registry import find_council
+from oshigiin.crawler import settings as crawl_settings
+from oshigiin.demo.generator import DemoCouncil
+from oshigiin.registry import find_council
 from tests.faulty_server import FaultyServer, Reset, Rule, Stall, Status, crawl
 from tests.registry import write_registry
 from tests.robust_checks import failures

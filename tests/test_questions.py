@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.questions import extract_items, question_id, thread_sitting
-from pipeline.segment import segment, speeches
+from oshigiin.minutes.segment import segment, speeches
+from oshigiin.pipeline.understanding.questions import extract_items, question_id, thread_sitting
 
 REPO = Path(__file__).resolve().parents[1]
 POLIINFO = REPO.parent / "shared" / "fixtures" / "poliinfo"
@@ -305,7 +305,7 @@ def test_real_daihyo_shitsumon_meguro(minutes_fixtures):
 
 
 def test_demo_council_questions():
-    from demo.generator import DemoCouncil
+    from oshigiin.demo.generator import DemoCouncil
 
     checked_questions = checked_answers = 0
     for s in DemoCouncil(speeches=3000).truth():

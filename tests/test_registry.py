@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.registry import RefusedURL, UnknownCouncil, add_council, find_council, load_registry, recognise
+from oshigiin.registry import RefusedURL, UnknownCouncil, add_council, find_council, load_registry, recognise
 
 
 def test_every_tokyo_ward_is_registered_with_its_code():
@@ -103,7 +103,7 @@ def test_roster_url_on_a_public_host_is_kept(tmp_path):
 
 
 def test_a_write_that_does_not_read_back_leaves_the_registry_untouched(tmp_path, monkeypatch):
-    import pipeline.registry as registry
+    import oshigiin.registry as registry
 
     path = _registry(tmp_path)
     before = path.read_bytes()

@@ -5,8 +5,8 @@ import json
 import duckdb
 import pytest
 
-from pipeline.load import load
-from pipeline.status import unresolved_speakers
+from oshigiin.pipeline.publishing.load import load
+from oshigiin.pipeline.publishing.status import unresolved_speakers
 
 
 def speech(seq, raw, name, role, seat, kind, text="…"):

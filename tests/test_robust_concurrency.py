@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from pipeline.load import load, publish
+from oshigiin.pipeline.publishing.load import load, publish
 from tests.dashboard_server import WAIT_MS, chromium, page_errors, serve_dashboard
 from tests.faulty_server import FaultyServer, crawl
 from tests.robust_checks import fingerprint, two_versions
@@ -38,7 +38,7 @@ def bump(n: int):
 
 
 def test_readers_never_fail_and_follow_every_publish(tmp_path, monkeypatch):
-    from dashboard import data
+    from oshigiin.dashboard import data
 
     versions = two_versions()
     before, after = (fingerprint(versions[v])["speeches"][0] for v in ("previous", "new"))
@@ -94,7 +94,7 @@ def test_readers_never_fail_and_follow_every_publish(tmp_path, monkeypatch):
 
 def test_concurrent_searches_keep_working(monkeypatch):
     """Sessions search at the same time: the search page's query from several threads at once."""
-    from dashboard import data
+    from oshigiin.dashboard import data
 
     monkeypatch.setenv("OSHIGIIN_DB", str(two_versions()["new"]))
     errors: list[BaseException] = []

@@ -20,9 +20,9 @@ from datetime import date, timedelta
 import pytest
 import scrapy
 
-from crawler.httpcache import CACHEABLE, SettledPagesOnly
-from crawler.spiders.discussnet import DiscussNetSpider
-from demo.generator import DemoCouncil
+from oshigiin.crawler.httpcache import CACHEABLE, SettledPagesOnly
+from oshigiin.crawler.spiders.discussnet import DiscussNetSpider
+from oshigiin.demo.generator import DemoCouncil
 from tests.faulty_server import Body, FaultyServer, Rule
 from tests.registry import write_registry
 from tests.robust_checks import read_only

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from demo.generator import DemoCouncil
-from pipeline.load import load
+from oshigiin.demo.generator import DemoCouncil
+from oshigiin.pipeline.publishing.load import load
 from tests.dashboard_server import WAIT_MS, chromium, page_errors, serve_dashboard
 from tests.faulty_server import Body, FaultyServer, Rule, crawl
 from tests.robust_checks import fingerprint, read_only
@@ -91,7 +91,7 @@ def hostile(tmp_path_factory):
 
 
 def test_hostile_text_is_stored_exactly_as_published(hostile):
-    from pipeline.annotations import restore
+    from oshigiin.minutes.annotations import restore
 
     con = read_only(hostile["db"])
     try:

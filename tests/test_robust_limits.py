@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler import settings as crawl_settings
-from demo.generator import DemoCouncil
-from pipeline.load import load
+from oshigiin.crawler import settings as crawl_settings
+from oshigiin.demo.generator import DemoCouncil
+from oshigiin.pipeline.publishing.load import load
 from tests.faulty_server import Body, FaultyServer, Huge, Rule, crawl
 from tests.robust_checks import failures, fingerprint, form, stored_speeches, truth_speeches, two_versions
 
@@ -59,7 +59,7 @@ def test_an_enormous_page_is_abandoned_recorded_and_the_rest_kept(data_dir):
 
 LOAD_RSS = """
 import re, sys
-from pipeline.load import load
+from oshigiin.pipeline.publishing.load import load
 load(["demo"], sys.argv[1])
 print(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
 """

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.load import load
+from oshigiin.pipeline.publishing.load import load
 from tests.robust_checks import fingerprint, stored_speeches, truth_speeches, two_versions
 
 TRIALS = 20
 # Ready means imported, with the kana dictionary (0.4 s) in memory: the kill lands in the load itself.
 LOADER = """
 import sys
-from pipeline.load import load
-from pipeline.normalize import reading
+from oshigiin.pipeline.publishing.load import load
+from oshigiin.minutes.normalize import reading
 reading("議会")
 print("ready", flush=True)
 sys.stdin.readline()
@@ -212,10 +212,10 @@ def test_a_cut_off_line_in_any_staging_file_is_skipped_and_counted(tmp_path):
 
 def test_run_order_not_wall_clocks_decides_the_newer_fetch(tmp_path):
     """Two runs of one sitting: the second run's machine clock is an hour behind the first's.
-    The run sequence (pipeline/runs.py) says which came later."""
+    The run sequence (oshigiin/runs.py) says which came later."""
     import duckdb
 
-    from pipeline.runs import new_run
+    from oshigiin.runs import new_run
 
     staging = tmp_path / "staging"
     _, first, one = new_run("demo", "discussnet", staging)

@@ -16,8 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.offsite import non_public, origin
-from demo.generator import DemoCouncil
+from oshigiin.crawler.offsite import non_public, origin
+from oshigiin.demo.generator import DemoCouncil
 from tests.faulty_server import FaultyServer, crawl
 from tests.recorded_site import RecordedSite, Route
 from tests.registry import write_registry

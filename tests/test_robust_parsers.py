@@ -21,14 +21,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.parsers import dbsearch as db
-from crawler.parsers import discussnet as dn
-from crawler.parsers import kensakusystem as ks
-from crawler.parsers import kokkai as kk
-from crawler.parsers import roster
-from crawler.parsers import voices as vo
-from crawler.spiders.base import PARSE_ERRORS
-from demo.generator import DemoCouncil
+from oshigiin.crawler.spiders.base import PARSE_ERRORS
+from oshigiin.demo.generator import DemoCouncil
+from oshigiin.minutes.parsers import dbsearch as db
+from oshigiin.minutes.parsers import discussnet as dn
+from oshigiin.minutes.parsers import kensakusystem as ks
+from oshigiin.minutes.parsers import kokkai as kk
+from oshigiin.minutes.parsers import roster
+from oshigiin.minutes.parsers import voices as vo
 from tests import kokkai_api
 from tests.conftest import MINUTES, require_shared
 from tests.faulty_server import Body, FaultyServer, Rule, crawl
@@ -339,7 +339,7 @@ def test_a_crawl_records_each_bad_page_archives_it_and_keeps_the_rest(data_dir):
     assert by_sitting[nested]["reason"].startswith("ParseError: nested too deeply"), by_sitting[nested]
 
     # The rest of the crawl is kept: every sitting not rejected, speech for speech, after a load.
-    from pipeline.load import load
+    from oshigiin.pipeline.publishing.load import load
 
     load(["demo"])
     lost = {(c, s) for label, (c, s) in bad.items() if label in rejected}
@@ -360,9 +360,9 @@ def test_an_unexpected_callback_error_is_recorded_with_its_body(data_dir, tmp_pa
     from scrapy.http import FormRequest, TextResponse
     from scrapy.utils.test import get_crawler
 
-    from crawler.middlewares import RecordCallbackErrors
-    from crawler.pipelines import StagingWriter
-    from crawler.spiders.discussnet import DiscussNetSpider
+    from oshigiin.crawler.middlewares import RecordCallbackErrors
+    from oshigiin.crawler.pipelines import StagingWriter
+    from oshigiin.crawler.spiders.discussnet import DiscussNetSpider
     from tests.registry import write_registry
 
     monkeypatch.setenv("OSHIGIIN_COUNCILS", write_registry(tmp_path, code="demo", platform="discussnet",
@@ -423,7 +423,7 @@ def demo_minute_with_speaker(line: str) -> bytes:
 
 
 def _split_speaker(body: bytes):
-    from pipeline.speakers import split_speaker
+    from oshigiin.minutes.speakers import split_speaker
 
     return split_speaker(body.decode("utf-8"))
 

@@ -16,12 +16,12 @@ from email.utils import formatdate
 import pytest
 from click.testing import CliRunner
 
-from crawler.middlewares import retry_after_seconds
-from demo.generator import DemoCouncil
+from oshigiin import holdings as state
 from oshigiin.cli import main as cli
-from pipeline import state
-from pipeline.load import load
-from pipeline.status import council_status, failing_pages
+from oshigiin.crawler.middlewares import retry_after_seconds
+from oshigiin.demo.generator import DemoCouncil
+from oshigiin.pipeline.publishing.load import load
+from oshigiin.pipeline.publishing.status import council_status, failing_pages
 from tests.faulty_server import FaultyServer, Redirect, Reset, Rule, Stall, Status, crawl
 from tests.robust_checks import failures, form, stored_speeches, truth_speeches
 

@@ -14,9 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import search_index
-from pipeline.normalize import normalize_text
-from pipeline.search import (
+from oshigiin.minutes.normalize import normalize_text
+from oshigiin.pipeline.search import index as search_index
+from oshigiin.pipeline.search.engine import (
     index_speeches,
     is_indexed,
     parse_query,
@@ -25,7 +25,7 @@ from pipeline.search import (
     search_members,
     snippet_segments,
 )
-from pipeline.search_index import VERSION
+from oshigiin.pipeline.search.index import VERSION
 
 try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
     from tests.sample_db import EXPECTED, build_sample_db
@@ -56,7 +56,7 @@ def sample(sample_template, tmp_path):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from demo.build import build
+    from oshigiin.demo.build import build
 
     data = tmp_path_factory.mktemp("demo")
     mp = pytest.MonkeyPatch()

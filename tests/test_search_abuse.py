@@ -10,9 +10,9 @@ import time
 import duckdb
 import pytest
 
-from pipeline.search import budget, search, search_ids
-from pipeline.search_hints import hints, kanji_for, lowercase_or
-from pipeline.search_query import (
+from oshigiin.pipeline.search.engine import budget, search, search_ids
+from oshigiin.pipeline.search.hints import hints, kanji_for, lowercase_or
+from oshigiin.pipeline.search.query import (
     JOINED_TILES,
     MAX_QUERY_CHARS,
     MAX_TERMS,
@@ -30,8 +30,8 @@ DEMO_SPEECHES = 1500
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from demo.build import build
-    from pipeline.search import index_speeches, is_indexed
+    from oshigiin.demo.build import build
+    from oshigiin.pipeline.search.engine import index_speeches, is_indexed
 
     data = tmp_path_factory.mktemp("abuse")
     mp = pytest.MonkeyPatch()
@@ -165,7 +165,7 @@ def test_the_dashboard_connection_spills_under_data_within_bounds(tmp_path, monk
     monkeypatch.setenv("OSHIGIIN_DATA", str(tmp_path))
     db = tmp_path / "x.duckdb"
     duckdb.connect(str(db)).close()
-    from dashboard import data
+    from oshigiin.dashboard import data
 
     con = data._connect(str(db), 1, 2)
     try:
@@ -221,8 +221,8 @@ def test_hits_narrowed_to_one_member_are_short_quotations(demo):
 
 def test_a_waiting_search_gives_up_after_the_budget_and_a_stopped_one_frees_the_next(tmp_path, monkeypatch):
     """One search at a time per process: nobody waits for another visitor's search beyond the budget."""
-    from dashboard import data
-    from pipeline.search import index_speeches
+    from oshigiin.dashboard import data
+    from oshigiin.pipeline.search.engine import index_speeches
 
     try:
         from tests.sample_db import build_sample_db

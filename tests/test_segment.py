@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.segment import segment, speeches
+from oshigiin.minutes.segment import segment, speeches
 
 SAMPLE = """令和６年第１回定例会
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import speakers
-from pipeline.speakers import Speaker, speech_kind, split_speaker
+from oshigiin.minutes import speakers
+from oshigiin.minutes.speakers import Speaker, speech_kind, split_speaker
 
 
 # Every variant named in ../shared/fixtures/README.md, plus office names from the fixtures.
@@ -64,7 +64,7 @@ _OLD_ROLE_AT_END = re.compile(rf"^(?P<name>.+?)\s*(?P<role>{speakers._ROLE})$") 
 
 
 def old_name_then_role(text: str) -> Speaker:
-    """pipeline.speakers._name_then_role as it was, with the quadratic pattern."""
+    """oshigiin.minutes.speakers._name_then_role as it was, with the quadratic pattern."""
     parts = text.split()
     if len(parts) >= 2 and re.fullmatch(speakers._ROLE, parts[-1]) and parts[-1] not in ("議員",):
         return Speaker(name=speakers._squash("".join(parts[:-1])), role=parts[-1])

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.export import export_all
+from oshigiin.pipeline.sharing.export import export_all
 
 REPO = Path(__file__).resolve().parents[1]
 SPEECHES = 1500

@@ -1,4 +1,4 @@
-"""Topic classifier (pipeline/topics.py, data/topics.toml) and its evaluation on the labelled set."""
+"""Topic classifier (pipeline/understanding/topics.py, data/topics.toml) and its evaluation on the labelled set."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.topics import classify, headline_terms, load_taxonomy, taxonomy, trie_regex
+from oshigiin.pipeline.understanding.topics import classify, headline_terms, load_taxonomy, taxonomy, trie_regex
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "data" / "labels" / "topics.csv"
@@ -164,7 +164,7 @@ def test_deterministic_and_width_insensitive():
 
 
 def test_speed_bound():
-    from demo.generator import DemoCouncil
+    from oshigiin.demo.generator import DemoCouncil
 
     texts = [s["text"] for m in DemoCouncil(speeches=5_000).truth() for s in m["speeches"]]
     taxonomy()

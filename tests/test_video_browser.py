@@ -19,9 +19,9 @@ SPEECHES = 1500
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from demo.build import build
-    from demo.generator import DemoCouncil
-    from demo.server import DiscussNetServer
+    from oshigiin.demo.build import build
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.demo.server import DiscussNetServer
 
     data = tmp_path_factory.mktemp("video-browser") / "data"
     data.mkdir()

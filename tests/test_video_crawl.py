@@ -12,8 +12,8 @@ import sys
 import duckdb
 import pytest
 
-from pipeline.load import load
-from pipeline.runs import new_run
+from oshigiin.pipeline.publishing.load import load
+from oshigiin.runs import new_run
 from tests.registry import write_registry
 from tests.video_replay import VideoReplay
 
@@ -174,8 +174,7 @@ def test_discussvision_crawl_then_load_links_and_aligns(data_dir, tmp_path):
 
 @pytest.mark.parametrize("field", ["video_platform"])
 def test_registry_names_a_platform_for_every_ward(field):
-    from pipeline.registry import load_registry
-    from pipeline.video import PLATFORMS, video_sources
+    from oshigiin.registry import PLATFORMS, load_registry, video_sources
 
     wards = [c for c in load_registry() if c.code.startswith("131")]
     assert len(wards) == 23

@@ -12,15 +12,15 @@ import sys
 import duckdb
 import pytest
 
-from demo.video import scores
-from pipeline.load import load
+from oshigiin.demo.video import scores
+from oshigiin.pipeline.publishing.load import load
 
 SPEECHES = 1500
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from demo.build import build
+    from oshigiin.demo.build import build
 
     data = tmp_path_factory.mktemp("video-demo") / "data"
     data.mkdir()
@@ -92,7 +92,7 @@ def test_member_feed_links_the_recording(built):
     """The follow feeds: a question's entry carries its recording as a related link, at its second."""
     import xml.etree.ElementTree as ET
 
-    from pipeline.feeds import ATOM, feed_path
+    from oshigiin.pipeline.sharing.feeds import ATOM, feed_path
 
     data, _ = built
     con = duckdb.connect(str(data / "oshigiin.duckdb"), read_only=True)

@@ -1,12 +1,12 @@
-"""The matcher (pipeline/video.py) on hand-made cases, and on the real 名取 join (../shared) as gold."""
+"""The matcher (pipeline/video/segments.py) on hand-made cases, and on the real 名取 join (../shared) as gold."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from pipeline.video import Question, Segment, Sitting, match, member_key
-from pipeline.video_align import align
-from pipeline.video_eval import natori_gold, natori_scores
+from oshigiin.pipeline.video.align import align
+from oshigiin.pipeline.video.evaluation import natori_gold, natori_scores
+from oshigiin.pipeline.video.segments import Question, Segment, Sitting, match, member_key
 from tests.conftest import SHARED, require_shared
 
 NATORI = SHARED / "fixtures" / "video" / "natori-jfit"
@@ -82,8 +82,8 @@ def test_matcher_on_the_natori_gold():
 def test_staged_segments_newest_fetch_wins_and_malformed_lines_are_counted(tmp_path):
     import json
 
-    from pipeline.runs import new_run
-    from pipeline.video import read_staged
+    from oshigiin.pipeline.video.segments import read_staged
+    from oshigiin.runs import new_run
 
     def line(ext, **kw):
         rec = {"council_id": "c", "platform": "jfit", "ext_id": ext, "segment_url": f"https://v/{ext}",

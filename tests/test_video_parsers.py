@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from crawler.parsers import discussvision as dv
-from crawler.parsers import jfit
-from crawler.parsers.errors import PARSE_ERRORS
+from oshigiin.minutes.parsers import discussvision as dv
+from oshigiin.minutes.parsers import jfit
+from oshigiin.minutes.parsers.errors import PARSE_ERRORS
 from tests.video_replay import PAGES
 
 BASE = "https://kiroku-city.stream.jfit.co.jp/"

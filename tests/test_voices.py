@@ -15,9 +15,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from crawler.parsers import voices as vo
-from crawler.parsers.discussnet import ParseError
-from pipeline.load import load
+from oshigiin.minutes.parsers import voices as vo
+from oshigiin.minutes.parsers.discussnet import ParseError
+from oshigiin.pipeline.publishing.load import load
 from tests.recorded_site import RecordedSite, Route
 from tests.registry import write_registry
 

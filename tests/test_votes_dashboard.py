@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline.votes import ensure_schema
+from oshigiin.pipeline.votes.store import ensure_schema
 from tests.sample_db import build_sample_db
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -52,7 +52,8 @@ def add_votes(db: Path) -> Path:
                 ("佐藤 花子", "区民クラブ", "賛成", "yes"), ("渡辺 美咲", "みどりの風", "賛成", "yes"),
                 ("鈴木 一郎", "区民クラブ", "反対", "no")]])
         con.executemany("INSERT INTO stances VALUES (?, 'demo', ?, ?, ?, ?, ?, ?::DATE, 'import:t.csv', ?, ?)", [
-            ("s1", "demo:2024:議案第3号", "demo:faction:区民クラブ", "区民クラブ", "賛成", "yes", "2024-03-21", URL, NOW),
+            ("s1", "demo:2024:議案第3号", "demo:faction:区民クラブ", "区民クラブ", "賛成", "yes", "2024-03-21", URL,
+             NOW),
             ("s2", "demo:2024:議案第3号", "demo:faction:架空未来の会", "架空未来の会", "反対", "no", "2024-03-21", URL,
              NOW),
             ("s3", "demo:2024:議案第2号", "demo:faction:区民クラブ", "区民クラブ", "賛成", "yes", "2024-03-21", URL,

@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from crawler.parsers import sangiin
-from crawler.spiders.sangiin import roll_call_record
-from pipeline.load import load
+from oshigiin.crawler.spiders.sangiin import roll_call_record
+from oshigiin.minutes.parsers import sangiin
+from oshigiin.pipeline.publishing.load import load
 from tests.conftest import SHARED, require_shared
 
 FETCHED = "2026-01-10T00:00:00+00:00"

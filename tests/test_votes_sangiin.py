@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.parsers import sangiin
 from oshigiin.cli import main
+from oshigiin.minutes.parsers import sangiin
 from tests.conftest import SHARED, require_shared
 
 VOTES = SHARED / "fixtures" / "votes" / "sangiin-2011"

@@ -107,7 +107,7 @@ PAGE = Path(__file__).parent / "fixtures" / "stances" / "metro-tokyo.html"
 
 
 def test_metro_tokyo_page_structure():
-    from crawler.parsers.stances import parse_metro_tokyo
+    from oshigiin.minutes.parsers.stances import parse_metro_tokyo
 
     page = parse_metro_tokyo(PAGE.read_bytes())
     assert (page.session, page.year, page.as_of.isoformat()) == ("令和7年第1回定例会", 2025, "2025-03-28")
@@ -125,7 +125,7 @@ def test_metro_tokyo_page_structure():
     (("令和7年第1回定例会 各会派等の議案への賛否", "お知らせ"), "no session heading"),
 ])
 def test_metro_tokyo_page_errors(edit, reason):
-    from crawler.parsers.stances import StancePageError, parse_metro_tokyo
+    from oshigiin.minutes.parsers.stances import StancePageError, parse_metro_tokyo
 
     with pytest.raises(StancePageError, match=reason):
         parse_metro_tokyo(PAGE.read_text(encoding="utf-8").replace(*edit))
@@ -147,10 +147,10 @@ def test_import_a_stance_page(db):
 def test_a_page_title_joins_the_numbered_motion_when_unique(db):
     import duckdb as ddb
 
-    from pipeline.votes import ensure_schema
+    from oshigiin.pipeline.votes.store import ensure_schema
 
     with ddb.connect(str(db)) as con:
-        con.execute((Path(__file__).parents[1] / "pipeline" / "schema.sql").read_text(encoding="utf-8"))
+        con.execute((Path(__file__).parents[1] / "pipeline" / "publishing" / "schema.sql").read_text(encoding="utf-8"))
         ensure_schema(con)
         con.executemany("INSERT INTO motions VALUES (?, 'demo', ?, ?, '議案', 2025, 'https://example.org/m', now())", [
             ("demo:2025:第12号議案", "第12号議案", "架空都組織条例"),
@@ -173,10 +173,10 @@ def test_demo_stance_pages_crawled_and_loaded(data_dir):
 
     import duckdb as ddb
 
-    from demo.generator import DemoCouncil
-    from demo.server import DiscussNetServer
-    from demo.votes import crawl_stance_pages
-    from pipeline import votes
+    from oshigiin.demo.generator import DemoCouncil
+    from oshigiin.demo.server import DiscussNetServer
+    from oshigiin.demo.votes import crawl_stance_pages
+    from oshigiin.pipeline.votes import store as votes
 
     council = DemoCouncil(speeches=1500)
     with DiscussNetServer(council, port=0) as server:
@@ -187,7 +187,7 @@ def test_demo_stance_pages_crawled_and_loaded(data_dir):
     staged = [js.loads(line) for m in manifests for line in m.read_text(encoding="utf-8").splitlines()]
     assert staged and len(staged) == len(log) - 2          # every linked page fetched once and staged
     con = ddb.connect(str(data_dir / "s.duckdb"))
-    con.execute((Path(__file__).parents[1] / "pipeline" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((Path(__file__).parents[1] / "pipeline" / "publishing" / "schema.sql").read_text(encoding="utf-8"))
     problems: list[str] = []
     first = votes.load_stance_pages(con, ["demo"], data_dir / "staging", problems)
     assert problems == [] and first["insert"] > 0

@@ -13,12 +13,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from twisted.python.failure import Failure
 
-from crawler.httpcache import CACHEABLE
-from crawler.items import FailureItem
-from crawler.offsite import Refused, origin
-from crawler.parsers.errors import PARSE_ERRORS, as_parse_error
-from pipeline.registry import find_council
-from pipeline.state import held_documents, needs_fetch
+from oshigiin.crawler.httpcache import CACHEABLE
+from oshigiin.crawler.offsite import Refused, origin
+from oshigiin.holdings import held_documents, needs_fetch
+from oshigiin.minutes.parsers.errors import PARSE_ERRORS, as_parse_error
+from oshigiin.minutes.records import FailureItem
+from oshigiin.registry import find_council
 
 
 def utcnow() -> str:

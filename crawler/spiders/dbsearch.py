@@ -22,11 +22,11 @@ from urllib.parse import urljoin
 
 import scrapy
 
-from crawler.items import MeetingItem
-from crawler.parsers import dbsearch as db
-from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
-from pipeline.attendance import parse_attendance
-from pipeline.normalize import parse_wareki
+from oshigiin.crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
+from oshigiin.minutes.attendance import parse_attendance
+from oshigiin.minutes.normalize import parse_wareki
+from oshigiin.minutes.parsers import dbsearch as db
+from oshigiin.minutes.records import MeetingItem
 
 
 @dataclass

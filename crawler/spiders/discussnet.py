@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from crawler.items import MeetingItem
-from crawler.parsers import discussnet as dn
-from crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.minutes.parsers import discussnet as dn
+from oshigiin.minutes.records import MeetingItem
 
 
 class DiscussNetSpider(CouncilSpider):

@@ -15,10 +15,10 @@ from urllib.parse import quote, urlencode
 
 import scrapy
 
-from crawler.parsers import discussvision as dv
-from crawler.spiders.base import FAILED, utcnow
-from crawler.spiders.video import VideoSpider
-from pipeline.video import settled
+from oshigiin.crawler.spiders.base import FAILED, utcnow
+from oshigiin.crawler.spiders.video import VideoSpider
+from oshigiin.holdings import settled
+from oshigiin.minutes.parsers import discussvision as dv
 
 CAPTIONS = "dvsapi/vtt/{tenant}/{vtt}"
 

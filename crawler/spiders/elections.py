@@ -4,7 +4,7 @@
 
 The commission publishes each election (都知事選挙, 都議会議員選挙, and the national elections as
 counted in Tokyo) on a page that links its result files; the 投票結果 CSV has one row per 開票区
-(see crawler/parsers/elections.py). The spider fetches the page, follows its CSV and .xlsx links
+(see minutes/parsers/elections.py). The spider fetches the page, follows its CSV and .xlsx links
 (at most max_files), and from each 投票結果 file keeps two rows: the council's own (世田谷区, or
 世田谷区計 where a ward is split between districts) and the 23 wards' total (区部計). Other
 files on the page (開票結果 by candidate) are not turnout tables and are passed over.
@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass
 
 import scrapy
 
-from crawler.parsers import elections as ep
-from crawler.pipelines import StagingWriter
-from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
+from oshigiin.crawler.pipelines import StagingWriter
+from oshigiin.crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
+from oshigiin.minutes.parsers import elections as ep
 
 TOKUBETSUKU = "13100-tokubetsuku"   # as pipeline.elections.TOKUBETSUKU
 WARD_TOTALS = ("区部計", "特別区計")
@@ -79,7 +79,7 @@ class ElectionStagingWriter(StagingWriter):
 
 class ElectionResultsSpider(CouncilSpider):
     name = "elections"
-    custom_settings = {"ITEM_PIPELINES": {"crawler.spiders.elections.ElectionStagingWriter": 100}}
+    custom_settings = {"ITEM_PIPELINES": {"oshigiin.crawler.spiders.elections.ElectionStagingWriter": 100}}
 
     def __init__(self, council: str, url: str | None = None, base_url: str | None = None,
                  election_type: str | None = None, date: str | None = None, max_files: str | int = 10, **kwargs):

@@ -4,7 +4,7 @@
     scrapy crawl jfit -a council=recorded -a video_url=http://127.0.0.1:8000/   # a local replay
 
 gikai_list (per kaigi_id) → gikai_days_list per session → gikai_result per day, whose rows are
-the segments (crawler/parsers/jfit.py). `-a media=1` also opens each play_vod page for the
+the segments (minutes/parsers/jfit.py). `-a media=1` also opens each play_vod page for the
 HLS/DASH source: one more request per segment, so off by default — the play_vod page is the link
 a resident opens, and it is known without fetching it.
 """
@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from crawler.parsers import jfit
-from crawler.spiders.base import FAILED, utcnow
-from crawler.spiders.video import VideoSpider
-from pipeline.video import settled
+from oshigiin.crawler.spiders.base import FAILED, utcnow
+from oshigiin.crawler.spiders.video import VideoSpider
+from oshigiin.holdings import settled
+from oshigiin.minutes.parsers import jfit
 
 
 class JfitSpider(VideoSpider):

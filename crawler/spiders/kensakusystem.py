@@ -12,9 +12,9 @@ import re
 
 import scrapy
 
-from crawler.items import MeetingItem
-from crawler.parsers import kensakusystem as ks
-from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
+from oshigiin.crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
+from oshigiin.minutes.parsers import kensakusystem as ks
+from oshigiin.minutes.records import MeetingItem
 
 FORM_ENCODING = "cp932"
 # A tenant's top page is index.html (older generation) or sapphire.html (newer); what the bare

@@ -6,7 +6,7 @@
 Pages through /api/meeting (every speech's text, at most 10 sittings an answer) from
 startRecord=1 to the last nextRecordPosition; each page is requested only after the previous
 one was read, so there is never more than one request in flight. The API's terms ask for
-exactly that and a few seconds between requests (see crawler/parsers/kokkai.py).
+exactly that and a few seconds between requests (see minutes/parsers/kokkai.py).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.items import MeetingItem
-from crawler.parsers import kokkai as kk
-from crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.minutes.parsers import kokkai as kk
+from oshigiin.minutes.records import MeetingItem
 
 HOUSES = ("衆議院", "参議院", "両院", "両院協議会")
 DEFAULT_DAYS = 30

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import scrapy
 
-from crawler.items import MemberItem
-from crawler.parsers.roster import parse_roster
-from crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.minutes.parsers.roster import parse_roster
+from oshigiin.minutes.records import MemberItem
 
 
 class RosterSpider(CouncilSpider):

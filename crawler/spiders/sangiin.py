@@ -4,9 +4,9 @@
     scrapy crawl sangiin -a sessions=177 -a index=japanese/joho1/kousei/vote/{session}/vote_ind.htm
 
 Per session: the index (vote_ind.htm) lists every roll call; each roll call page is parsed by
-crawler/parsers/sangiin.py, its totals checked, and staged as one line of
+minutes/parsers/sangiin.py, its totals checked, and staged as one line of
 data/staging/kokkai/<run>/rollcalls.ndjson, which the load turns into vote events, counts and
-votes (pipeline/votes.py). A page whose totals disagree is a parse failure with its body archived,
+votes (pipeline/votes/store.py). A page whose totals disagree is a parse failure with its body archived,
 never a staged record. `-a base_url=…` points at a local replay; `-a limit=N` fetches only the
 first N roll calls of each index.
 """
@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 
 import scrapy
 
-from crawler.parsers import sangiin
-from crawler.spiders.base import FAILED, CouncilSpider, utcnow
-from pipeline.paths import staging_dir
+from oshigiin.crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.minutes.parsers import sangiin
+from oshigiin.paths import staging_dir
 
 HOST = "https://www.sangiin.go.jp/"
 # Where the index has lived: the current site, and the 2011-era one (the recorded pages').
@@ -63,7 +63,10 @@ class SangiinSpider(CouncilSpider):
     custom_settings = {
         "DOWNLOAD_DELAY": 1.0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-        "ITEM_PIPELINES": {"crawler.pipelines.StagingWriter": 100, "crawler.spiders.sangiin.RollCallWriter": 200},
+        "ITEM_PIPELINES": {
+            "oshigiin.crawler.pipelines.StagingWriter": 100,
+            "oshigiin.crawler.spiders.sangiin.RollCallWriter": 200,
+        },
     }
 
     def __init__(self, council: str = "kokkai", base_url: str | None = None, sessions: str | None = None,

@@ -2,10 +2,10 @@
 
     scrapy crawl stances -a council=demo -a index=http://127.0.0.1:8765/gikai/taido/index.html
 
-The index links one page per session; each page is checked with crawler/parsers/stances.py (a page
+The index links one page per session; each page is checked with minutes/parsers/stances.py (a page
 that does not read is a parse failure, archived, never staged) and its body kept as it came, under
 data/staging/<council>/<run>/stance_pages/, with a manifest line (url, file, fetched_at) in
-stance_pages.ndjson. The load imports every staged page (pipeline/votes.py) with the page's URL as
+stance_pages.ndjson. The load imports every staged page (pipeline/votes/store.py) with the page's URL as
 its source, so a re-crawl replaces what the page said before.
 """
 
@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 
 import scrapy
 
-from crawler.parsers.stances import parse_metro_tokyo
-from crawler.spiders.base import FAILED, CouncilSpider, utcnow
-from pipeline.paths import staging_dir
+from oshigiin.crawler.spiders.base import FAILED, CouncilSpider, utcnow
+from oshigiin.minutes.parsers.stances import parse_metro_tokyo
+from oshigiin.paths import staging_dir
 
 
 class StancePageWriter:
@@ -49,7 +49,10 @@ class StancePageWriter:
 class StancesSpider(CouncilSpider):
     name = "stances"
     custom_settings = {
-        "ITEM_PIPELINES": {"crawler.pipelines.StagingWriter": 100, "crawler.spiders.stances.StancePageWriter": 200},
+        "ITEM_PIPELINES": {
+            "oshigiin.crawler.pipelines.StagingWriter": 100,
+            "oshigiin.crawler.spiders.stances.StancePageWriter": 200,
+        },
     }
 
     def __init__(self, council: str, base_url: str | None = None, index: str | None = None, **kwargs):

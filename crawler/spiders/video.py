@@ -2,7 +2,7 @@
 staging file their segments go to.
 
 A council names its video platform beside its minutes platform in data/councils.toml
-(`video_platform`, `video_url`, `video_tenant`; pipeline/video.py reads them). A video spider is
+(`video_platform`, `video_url`, `video_tenant`; pipeline/video/segments.py reads them). A video spider is
 a CouncilSpider that is not tied to the minutes platform: `-a base_url=` still moves the
 registry's hosts (the demo server runs on any port), and `-a video_url=` points it at a local
 replay of the video site itself.
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 
-from crawler.pipelines import StagingWriter
-from crawler.spiders.base import CouncilSpider
-from pipeline.video import held_segments, video_sources
+from oshigiin.crawler.pipelines import StagingWriter
+from oshigiin.crawler.spiders.base import CouncilSpider
+from oshigiin.holdings import held_segments
+from oshigiin.registry import video_sources
 
 SEGMENTS_FILE = "video_segments.ndjson"
 
@@ -59,7 +60,10 @@ class VideoSpider(CouncilSpider):
     platform = None              # not the minutes platform: the council's own is not checked
     video_platform: str = ""     # jfit | discussvision
     custom_settings = {
-        "ITEM_PIPELINES": {"crawler.pipelines.StagingWriter": 100, "crawler.spiders.video.SegmentWriter": 200},
+        "ITEM_PIPELINES": {
+            "oshigiin.crawler.pipelines.StagingWriter": 100,
+            "oshigiin.crawler.spiders.video.SegmentWriter": 200,
+        },
     }
 
     def __init__(self, council: str, base_url: str | None = None, video_url: str | None = None,

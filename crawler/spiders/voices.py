@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from crawler.items import FailureItem, MeetingItem
-from crawler.parsers import voices as vo
-from crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
-from pipeline.attendance import parse_attendance
+from oshigiin.crawler.spiders.base import FAILED, PARSE_ERRORS, CouncilSpider, utcnow
+from oshigiin.minutes.attendance import parse_attendance
+from oshigiin.minutes.parsers import voices as vo
+from oshigiin.minutes.records import FailureItem, MeetingItem
 
 # The vendor's robots.txt names the CGI directory in lower case (Disallow: /voices/cgi/); IIS serves
 # any case, so the lower-case path reaches the same program and keeps those rules meaningful.

@@ -3,8 +3,8 @@ stances and the recorded individual votes — three things kept apart (docs/vote
 
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.i18n import label, t
+from oshigiin.dashboard import data, ui
+from oshigiin.dashboard.i18n import label, t
 
 db, council_id = ui.current()
 wanted = st.query_params.get("bill")

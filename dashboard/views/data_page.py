@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.i18n import lang, t
-from pipeline import datapackage as dp
+from oshigiin.dashboard import data, ui
+from oshigiin.dashboard.i18n import lang, t
+from oshigiin.pipeline.sharing import datapackage as dp
 
 db, council_id = ui.current()
 overview = data.load_overview(db)
@@ -48,7 +48,7 @@ st.dataframe(
 
 st.subheader(t("data.downloads"), anchor=False)
 st.caption(t("data.downloads_how"))
-# Every dataset of the data package (pipeline/datapackage.py) for this council, speeches included, with the
+# Every dataset of the data package (pipeline/sharing/datapackage.py) for this council, speeches included, with the
 # package's own description of it and of each column; then the whole snapshot.
 rows = data.dataset_rows(db, council_id)
 for name, ds in dp.DATASETS.items():

@@ -9,8 +9,8 @@ quotation (a list narrowed to chosen speakers: docs/legal.md).
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, follows, ui
-from dashboard.i18n import t
+from oshigiin.dashboard import data, follows, ui
+from oshigiin.dashboard.i18n import t
 
 db, council_id = ui.current()
 st.title(t("page.home"))

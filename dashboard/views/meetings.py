@@ -7,8 +7,8 @@ search: its words are marked and a link goes back to the results (with the searc
 
 import streamlit as st
 
-from dashboard import data, ui, video
-from dashboard.i18n import label, t
+from oshigiin.dashboard import data, ui, video
+from oshigiin.dashboard.i18n import label, t
 
 # The search page's parameters (views/search.py), carried back by 「検索結果に戻る」.
 SEARCH_PARAMS = ("q", "member", "faction", "from", "to", "mkind", "topic", "kind", "order")

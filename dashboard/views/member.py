@@ -10,9 +10,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, follows, ui, video
-from dashboard.i18n import label, t
-from dashboard.views import member_votes
+from oshigiin.dashboard import data, follows, ui, video
+from oshigiin.dashboard.i18n import label, t
+from oshigiin.dashboard.views import member_votes
 
 db, council_id = ui.current()
 person_id = st.query_params.get("member")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.i18n import label, lang_params, t
+from oshigiin.dashboard import data, ui
+from oshigiin.dashboard.i18n import label, lang_params, t
 
 
 def _bill_url(motion_id: str) -> str:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.i18n import t
+from oshigiin.dashboard import data, ui
+from oshigiin.dashboard.i18n import t
 
 db, council_id = ui.current()
 st.title(t("page.members"))

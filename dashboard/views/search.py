@@ -1,21 +1,21 @@
 """質問を探す: every speech containing the words, ranked, grouped by the question it belongs to.
 
 The query and filters live in the URL (?q=保育&member=…) so a search can be shared and is restored
-on load. The engine is pipeline/search.py (exact substrings on normalised text, BM25). A query
+on load. The engine is pipeline/search/engine.py (exact substrings on normalised text, BM25). A query
 the engine refuses or stops (too long, too many words, over its time budget) gets a message in
 the page's language, never a traceback; a search that finds nothing says why and what to try
-(pipeline/search_hints.py). The download holds every hit under every filter shown here.
+(pipeline/search/hints.py). The download holds every hit under every filter shown here.
 """
 
 import altair as alt
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.i18n import label, t
-from pipeline import search_hints
-from pipeline.search_hints import lowercase_or
-from pipeline.search_query import QueryError
-from pipeline.topics import taxonomy
+from oshigiin.dashboard import data, ui
+from oshigiin.dashboard.i18n import label, t
+from oshigiin.pipeline.search import hints as search_hints
+from oshigiin.pipeline.search.hints import lowercase_or
+from oshigiin.pipeline.search.query import QueryError
+from oshigiin.pipeline.understanding.topics import taxonomy
 
 PAGE = 20
 db, council_id = ui.current()

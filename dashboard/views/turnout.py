@@ -8,9 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.i18n import label, t
-from pipeline.elections import AVERAGE_AREAS, _type_order, display_name
+from oshigiin.dashboard import data, ui
+from oshigiin.dashboard.i18n import label, t
+from oshigiin.pipeline.elections import AVERAGE_AREAS, _type_order, display_name
 
 
 def when(d) -> str:

@@ -1,0 +1,1 @@
+"""Publishing: staging files in, one atomic database file out; its status."""

@@ -1,0 +1,1 @@
+"""Exact Japanese search: the n-gram index, the query language, the engine."""

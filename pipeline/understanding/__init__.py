@@ -1,0 +1,1 @@
+"""Understanding the minutes: who spoke, questions and answers, topics, decisions."""

@@ -1,0 +1,1 @@
+"""議会中継: video segments linked to sittings and speeches, captions aligned to the minutes."""

@@ -1,0 +1,1 @@
+"""Votes: decisions from the minutes, factions' stances, recorded votes (after Popolo)."""
