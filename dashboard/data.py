@@ -1,3 +1,4 @@
+# Over 500 lines: every query the dashboard runs, in one place by design (STYLE.md: no SQL in the views).
 """Read-only access to the published DuckDB file: the only module of the dashboard with SQL.
 
 Every query function is `st.cache_data` and takes everything it depends on as an argument,

@@ -1,3 +1,4 @@
+# Over 500 lines: the dashboard's strings in both languages: data.
 """UI strings. Japanese is the product; English is a courtesy toggle in the sidebar.
 
 Keys are grouped by page. `t()` falls back to Japanese, so a missing English string shows

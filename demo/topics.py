@@ -1,3 +1,4 @@
+# Over 500 lines: the demo's vocabulary per topic: data, not logic.
 """Policy material the demo's questions and answers are assembled from.
 
 Each topic is a municipal policy area with the phrases a ward councillor and the answering

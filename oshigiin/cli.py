@@ -1,3 +1,4 @@
+# Over 500 lines: one small function per verb (about 25 verbs); the work is in the library they call.
 """The `oshigiin` command: one small function per verb over the library."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Over 500 lines: the importer's checks live beside the schema they protect; turnout_summary is the last 130 lines.
 """Elections and turnout: the data model, the importer, the curated reference data, the
 candidate → member link, and the figures the 投票率 page charts.
 

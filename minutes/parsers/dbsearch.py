@@ -1,3 +1,4 @@
+# Over 500 lines: DB-Search's deployment variants (frames, templates, own domains) parsed in one place.
 """DB-Search (会議録検索システム, dbsr.jp and self-hosted copies) pages → records.
 
 Pure functions of the page body; the spider navigates. Every page lives under a session path

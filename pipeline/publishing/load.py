@@ -1,3 +1,4 @@
+# Over 500 lines: one transaction from staging to the published file; its steps share the staged tables.
 """Staging files → the published DuckDB database, in bulk, idempotently and atomically.
 
 1. read every staging run of the councils being loaded (DuckDB read_json; a line cut short

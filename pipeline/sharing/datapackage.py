@@ -1,3 +1,4 @@
+# Over 500 lines: the field definitions of every dataset are data; the writer is the last 100 lines.
 """What every export contains, described once: datasets, fields, keys, and the datapackage.json.
 
 The registry below is the single definition of each exported dataset: the SQL that produces

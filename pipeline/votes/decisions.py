@@ -1,3 +1,4 @@
+# Over 500 lines: one grammar of the chair's 採決 sentences: its patterns read best beside each other.
 """Decisions (採決) from the chair's words: which motions, how, with what result and counts.
 
 Most councils record no individual votes. What every set of minutes does record is the chair
