@@ -203,3 +203,41 @@ def test_no_partial_or_hidden_file_is_ever_in_the_served_folder(db, tmp_path, mo
         write_feeds(db, out)
     assert (out / "index.opml").read_bytes() == before  # index.opml written atomically: old or new
     assert not [p for p in out.rglob(".*")] and not [p for p in tmp_path.glob(".oshigiin-feed-*")]
+
+
+def test_a_council_feed_of_decisions_names_motion_result_method_and_counts(db, tmp_path):
+    # Issue 17: "Atom entries for new decisions". Two decisions of one sitting, one with announced counts.
+    import shutil
+
+    from oshigiin.pipeline.votes.store import ensure_schema
+
+    copy = tmp_path / "votes.duckdb"
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        ensure_schema(con)
+        meeting_id, council_id, day, url = con.execute(
+            "SELECT meeting_id, council_id, date, source_url FROM meetings ORDER BY date DESC LIMIT 1").fetchone()
+        con.execute("INSERT INTO motions VALUES (?, ?, '議案第11号', '区立保育園条例の一部を改正する条例', '議案', "
+                    "2024, ?, now()), (?, ?, '陳情第3号', NULL, '陳情', 2024, ?, now())",
+                    [f"{council_id}:2024:議案第11号", council_id, url, f"{council_id}:2024:陳情第3号", council_id, url])
+        for n, (motion, method, result, majority) in enumerate([("議案第11号", "押しボタン", "可決", "多数"),
+                                                                 ("陳情第3号", "起立", "不採択", "少数")]):
+            con.execute("INSERT INTO vote_events VALUES (?, ?, ?, ?, ?, '本会議', false, NULL, ?, ?, ?, NULL, "
+                        "'minutes', '本件は可決されました。', ?, now(), 'h')",
+                        [f"v{n}", council_id, f"{council_id}:2024:{motion}", meeting_id, day, method, result,
+                         majority, url])
+        con.execute("INSERT INTO counts VALUES ('v0', 'total', 40), ('v0', 'yes', 31), ('v0', 'no', 9)")
+    finally:
+        con.close()
+    feeds = write_feeds(copy, tmp_path / "out")
+    (feed,) = [f for f in feeds if f.kind == "decisions"]
+    assert feed.path == f"decisions/{council_id}.xml" and feed.entries == 2
+    parsed = feedparser.parse(tmp_path / "out" / feed.path)
+    assert not parsed.bozo
+    titles = {e.id.rsplit(":", 1)[-1]: e for e in parsed.entries}
+    assert titles["v0"].title == f"{day} 議案第11号（区立保育園条例の一部を改正する条例） 可決"
+    assert "押しボタン" in titles["v0"].summary and "賛成31" in titles["v0"].summary and "反対9" in titles["v0"].summary
+    assert titles["v1"].title == f"{day} 陳情第3号 不採択" and "賛成" not in titles["v1"].summary
+    assert all(e.link == url for e in parsed.entries)
+    assert f"decisions/{council_id}.xml" in (tmp_path / "out" / "index.opml").read_text(encoding="utf-8")

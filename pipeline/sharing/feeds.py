@@ -13,6 +13,7 @@ renamed into it, so the served folder never holds a partial or hidden file.
 
 File names (relative to the output directory), from `feed_path`:
     councils/<council_id>.xml                   new sittings of a council
+    decisions/<council_id>.xml                  its latest decisions (採決: motion, result, method, counts)
     members/<council_id>-<hash of person_id>.xml   a member's latest questions
     lists/<hash of the sorted person_ids>.xml   a follow list's latest questions (one feed per list)
     searches/<key>.xml                          a saved search's newest matching speeches
@@ -51,12 +52,12 @@ import duckdb
 from oshigiin.minutes.normalize import normalize_text
 from oshigiin.paths import reference
 from oshigiin.pipeline.search.engine import parse_query, snippet_segments
-from oshigiin.pipeline.sharing.export import Filters, opened, select
+from oshigiin.pipeline.sharing.export import Filters, available, opened, select
 from oshigiin.pipeline.video import segments as video
 
 ATOM = "http://www.w3.org/2005/Atom"
 TAG = "tag:oshigiin,2025:"  # fixed date: an entry's id must never change
-KINDS = ("council", "member", "list", "search")
+KINDS = ("council", "decisions", "member", "list", "search")
 FOLLOWS = "tag:oshigiin,2025:follows"  # the scheme of a list feed's categories: one per followed member
 TOPICS = "tag:oshigiin,2025:topics"
 MAX_LIST = 50
@@ -102,6 +103,8 @@ def feed_path(kind: str, key: str) -> str:
     keeps file names and URLs plain ASCII, and the same member always gets the same file."""
     if kind == "council":
         return f"councils/{_safe(key)}.xml"
+    if kind == "decisions":
+        return f"decisions/{_safe(key)}.xml"
     if kind == "member":
         council = key.split(":", 1)[0]
         return f"members/{_safe(council)}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.xml"
@@ -291,6 +294,18 @@ def meeting_entry(m: dict) -> Entry:
                  summary=f"{what}。発言 {m['speeches']} 件、質問 {m['questions']} 件。")
 
 
+def decision_entry(v: dict, motion: tuple[str, str | None] | None) -> Entry:
+    """A decision as the minutes announce it: the motion, the result, how it was taken, the counts if said."""
+    identifier, title = motion or (v["motion_id"].rsplit(":", 1)[-1], None)
+    what = f"{identifier}（{title}）" if title else identifier
+    how = "・".join(x for x in (v["body"], v["method"], v["majority"]) if x)
+    counts = "、".join(f"{label}{v[k]}" for label, k in (("総数", "total"), ("賛成", "yes"), ("反対", "no"))
+                      if v[k] is not None)
+    summary = "。".join(x for x in (how, counts, v["evidence"]) if x)
+    return Entry(id=_tag("decision", v["vote_event_id"]), title=f"{v['date'] or ''} {what} {v['result']}".strip(),
+                 link=v["source_url"], updated=v["date"] or v["fetched_at"], published=v["date"], summary=summary)
+
+
 def speech_entry(s: dict, terms: list[str]) -> Entry:
     snippet = "".join(t for t, _ in snippet_segments(s["text"], normalize_text(s["text"]), terms))
     speaker = s["speaker_name"] or "—"
@@ -319,6 +334,20 @@ def write_feeds(source, out_dir: Path | str, searches: list[SavedSearch] = (), *
             feed = Feed("council", cid, f"{name}議会の新しい会議録 — oshigiin", feed_path("council", cid), len(entries))
             _write(out, feed, _tag("feed", "council", cid), entries, latest, base_url)
             feeds.append(feed)
+
+        if {"vote_events", "motions"} <= available(con):  # an older file has no vote tables
+            motions = {m: (i, t) for m, i, t in con.execute("SELECT motion_id, identifier, title FROM motions")
+                       .fetchall()}
+            sql, params = select("vote_events", order_by="date DESC, vote_event_id DESC", limit=limit,
+                                 per="council_id")
+            decided: dict[str, list[Entry]] = {}
+            for v in _rows(con, sql, params):
+                decided.setdefault(v["council_id"], []).append(decision_entry(v, motions.get(v["motion_id"])))
+            for cid, entries in decided.items():
+                feed = Feed("decisions", cid, f"{councils.get(cid, cid)}議会の採決 — oshigiin",
+                            feed_path("decisions", cid), len(entries))
+                _write(out, feed, _tag("feed", "decisions", cid), entries, latest, base_url)
+                feeds.append(feed)
 
         sql, params = select("questions", order_by="date DESC, meeting_id DESC, ordinal DESC", limit=limit,
                              per="person_id")
@@ -405,7 +434,7 @@ def _refresh_list(con: duckdb.DuckDBPyConnection, out: Path, path: Path, limit: 
 
 def _prune(out: Path, keep: set[str]) -> None:
     """Feeds of members or searches that no longer exist go, so no reader follows a dead list."""
-    for sub in ("councils", "members", "lists", "searches"):
+    for sub in ("councils", "decisions", "members", "lists", "searches"):
         for path in (out / sub).glob("*.xml"):
             if path.relative_to(out).as_posix() not in keep:
                 path.unlink()
