@@ -530,21 +530,7 @@ def parse_page(platform, kind, file):
     Example:
         oshigiin parse-page discussnet minute minute.json
     """
-    import importlib
-
-    fn_name = PAGE_KINDS.get((platform, kind))
-    if not fn_name:
-        kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
-        raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
-    module = importlib.import_module(f"oshigiin.minutes.parsers.{PARSER_MODULES.get(platform, platform)}")
-    from oshigiin.minutes.parsers.errors import PARSE_ERRORS, as_parse_error
-
-    body = file.read_bytes()
-    try:
-        result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
-    except PARSE_ERRORS as exc:
-        exc = as_parse_error(exc)
-        raise Failure(f"{file}: {type(exc).__name__}: {exc}") from exc
+    result = _parse_saved(platform, kind, file)
     if platform == "sangiin" and kind == "roll-call":
         # One line per member; the page's totals must agree with the members counted.
         for record in result.records():
@@ -554,6 +540,25 @@ def parse_page(platform, kind, file):
         return
     for record in _records(result):
         click.echo(json.dumps(record, ensure_ascii=False, default=str))
+
+
+def _parse_saved(platform: str, kind: str, file: Path):
+    """A saved page through the parser `oshigiin parse-page PLATFORM KIND` names; a parse error is the command's."""
+    import importlib
+
+    from oshigiin.minutes.parsers.errors import PARSE_ERRORS, as_parse_error
+
+    fn_name = PAGE_KINDS.get((platform, kind))
+    if not fn_name:
+        kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
+        raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
+    module = importlib.import_module(f"oshigiin.minutes.parsers.{PARSER_MODULES.get(platform, platform)}")
+    body = file.read_bytes()
+    try:
+        return getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
+    except PARSE_ERRORS as exc:
+        exc = as_parse_error(exc)
+        raise Failure(f"{file}: {type(exc).__name__}: {exc}") from exc
 
 
 @main.command("decisions")
@@ -572,20 +577,9 @@ def decisions_cmd(platform, kind, file, reported):
         oshigiin decisions dbsearch page page.html
         oshigiin decisions discussnet minute minute.json --reported
     """
-    import importlib
-
     from oshigiin.pipeline.votes.decisions import extract
 
-    fn_name = PAGE_KINDS.get((platform, kind))
-    if not fn_name:
-        kinds = ", ".join(k for p, k in PAGE_KINDS if p == platform)
-        raise Failure(f"unknown kind {kind!r} for {platform}; one of: {kinds}")
-    module = importlib.import_module(f"oshigiin.minutes.parsers.{PARSER_MODULES.get(platform, platform)}")
-    body = file.read_bytes()
-    try:
-        result = getattr(module, fn_name)(body if platform != "roster" else body.decode("utf-8"))
-    except ValueError as exc:
-        raise Failure(f"{file}: {exc}") from exc
+    result = _parse_saved(platform, kind, file)
     speeches = [r for r in _records(result) if "text" in r and "speaker_raw" in r]
     for d in extract(speeches):
         if d.reported and not reported:
