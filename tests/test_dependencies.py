@@ -26,7 +26,7 @@ from tests.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements.lock"
-PACKAGES = ("oshigiin", "crawler", "pipeline", "dashboard", "demo")
+PACKAGES = ("oshigiin", "minutes", "crawler", "pipeline", "dashboard", "demo")  # the folders, not the links
 # Declared for what another package does with them, not imported by our code.
 INDIRECT = {
     "pytz": "duckdb hands TIMESTAMPTZ values to Python through it",
