@@ -17,6 +17,10 @@ RFC 9309 §2.3.1: robots.txt answering 2xx is obeyed; 4xx ("unavailable") allows
 5xx or a network error after the retries ("unreachable") disallows everything for the run, and
 every request is recorded as `robots_unreachable` with the robots.txt URL and the reason. A 429
 (Too Many Requests) is read as unreachable too, as Google does: the server asked us to stop.
+
+A path robots.txt disallows is fetched only when the spider's council has a permission record for
+that host in the registry ([[council.permission]]: who granted it, when, a citation; docs/access.md).
+It is per council, never a global switch; each such request counts as `oshigiin/robots_permitted`.
 """
 
 from __future__ import annotations
@@ -26,12 +30,14 @@ from time import monotonic
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
 from oshigiin.crawler.offsite import Refused
+from oshigiin.registry import permission_for
 
 
 @dataclass
@@ -77,6 +83,7 @@ class RobotsRFC9309(RobotsTxtMiddleware):
         self._parsers = current_run().robots
         self._urls: dict[str, str] = {}
         self._reported: set[str] = set()
+        self._permitted: set[str] = set()
 
     async def robot_parser(self, request):
         url = urlparse_cached(request)
@@ -114,7 +121,21 @@ class RobotsRFC9309(RobotsTxtMiddleware):
                     reason=f"{rp.reason}: robots.txt unreachable, the host is not crawled this run (RFC 9309 §2.3.1.4)")
             raise Refused("robots_unreachable", f"robots.txt unreachable ({rp.reason} at {rp.url}): RFC 9309 "
                                                 f"§2.3.1.4, nothing is fetched from this host this run")
-        super().process_request_2(rp, request)
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            # Forbidden by robots.txt: fetched anyway only under a permission the council's own registry
+            # entry records for this host (who, when, citation; docs/access.md), never for another council.
+            council = getattr(self.crawler.spider, "council", None)
+            netloc = urlparse_cached(request).netloc
+            permission = permission_for(council, netloc) if council is not None else None
+            if permission is None:
+                raise
+            self._stats.inc_value("oshigiin/robots_permitted")
+            if netloc not in self._permitted:
+                self._permitted.add(netloc)
+                self.crawler.spider.logger.warning("robots.txt of %s forbids %s; fetched for %s under its %s",
+                                                   netloc, request.url, council.name, permission.shown())
 
 
 class HostClock:

@@ -37,10 +37,12 @@ def councils():
     Example:
         oshigiin councils
     """
+    from oshigiin.access import load_access, summary
     from oshigiin.crawler.run import spiders_for
     from oshigiin.pipeline.publishing.status import council_status
-    from oshigiin.registry import load_registry, video_sources
+    from oshigiin.registry import load_registry, permissions, video_sources
 
+    access = load_access()  # data/access.json, written by `oshigiin check-access` (docs/access.md)
     held = council_status()
     held = held.set_index("council_id") if not held.empty else None
     for c in load_registry():
@@ -51,8 +53,41 @@ def councils():
             when = h.last_success.strftime("%Y-%m-%d") if h.last_success is not None else "never"
             state += f", {h.meetings} sittings held, last success {when}"
         video = ", ".join(f"{v.platform} ({v.status})" for v in video_sources(c)) or "—"  # docs/video.md
+        granted = "; ".join(p.shown() for p in permissions(c))
         click.echo(f"{c.code:<8}{c.name:<6}{(c.platform or '独自システム'):<15}{state:<55}{c.base_url or ''}"
-                   f"  video: {video}")
+                   f"  video: {video}  access: {summary(c, access)}" + (f"  {granted}" if granted else ""))
+
+
+@main.command("check-access")
+@click.argument("council", required=False)
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each robots.txt.")
+def check_access_cmd(council, timeout):
+    """Fetch only robots.txt of each host a council names (minutes, roster, video), once per host,
+    and record whether the council's spiders may fetch there (data/access.json; docs/access.md).
+
+    \b
+    Example:
+        oshigiin check-access 港区
+        oshigiin check-access            # every council with a URL
+    """
+    from oshigiin.access import check_access, council_access
+    from oshigiin.registry import find_council, load_registry
+
+    try:
+        chosen = [find_council(council)] if council else load_registry()
+    except (LookupError, ValueError) as e:
+        raise Failure(str(e)) from e
+    chosen = [c for c in chosen if not c.fictional or council]
+    check_access(chosen, timeout=timeout)
+    blocked = False
+    for c in chosen:
+        for netloc, status, reason, permission in council_access(c):
+            blocked |= status != "allowed" and not permission
+            shown = f"{c.code:<8}{c.name:<6}{netloc:<32}{status:<12}{reason}"
+            click.echo(shown + (f"  {permission}" if permission else ""))
+    if blocked:
+        click.echo("Forbidden or unreachable hosts are not crawled; docs/access.md gives the import route "
+                   "(oshigiin import) and how a permission is recorded.", err=True)
 
 
 @main.command("add-council")

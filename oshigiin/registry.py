@@ -45,8 +45,65 @@ def load_registry(path: Path | None = None) -> list[Council]:
     for entry in raw.get("council", []):
         base = {k: v for k, v in entry.items() if k in known}
         extra = {k: v for k, v in entry.items() if k not in known}
-        councils.append(Council(**base, extra=extra))
+        council = Council(**base, extra=extra)
+        permissions(council)  # a permission without who, when and a citation is refused here (docs/access.md)
+        councils.append(council)
     return councils
+
+
+# -- permission to fetch what robots.txt forbids, for one council only (docs/access.md) ----------------
+@dataclass(frozen=True, slots=True)
+class Permission:
+    granted_by: str              # who granted it (the council's secretariat, the platform's operator …)
+    date: str                    # when, YYYY-MM-DD
+    citation: str                # where it is written down (a letter's reference, a mail's subject and date …)
+    hosts: tuple[str, ...]       # host or host:port; a host without a port covers every port
+    note: str = ""
+
+    def covers(self, netloc: str) -> bool:
+        netloc = netloc.lower().rstrip(".")
+        host = netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+        return any(h == netloc or (":" not in h and h == host) for h in self.hosts)
+
+    def shown(self) -> str:
+        return f"permission from {self.granted_by}, {self.date} ({self.citation}) for {', '.join(self.hosts)}"
+
+
+def permissions(council: Council) -> list[Permission]:
+    """The council's [[council.permission]] records, checked: who, when, a citation and the hosts are
+    required, so a permission is never assumed. ValueError names the council and the missing field."""
+    raw = council.extra.get("permission", [])
+    if isinstance(raw, dict):
+        raw = [raw]
+    out = []
+    for i, entry in enumerate(raw):
+        where = f"{council.name}({council.code}) permission #{i + 1}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: expected a table with granted_by, date, citation, hosts")
+        unknown = set(entry) - {"granted_by", "date", "citation", "hosts", "note"}
+        if unknown:
+            raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        for key in ("granted_by", "date", "citation"):
+            if not str(entry.get(key, "")).strip():
+                raise ValueError(f"{where}: {key} is required (who granted it, when, and where it is written down)")
+        date = entry["date"]
+        date = date.isoformat() if hasattr(date, "isoformat") else str(date).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            raise ValueError(f"{where}: date {date!r} is not YYYY-MM-DD")
+        hosts = entry.get("hosts")
+        if isinstance(hosts, str):
+            hosts = [hosts]
+        if not hosts or not all(isinstance(h, str) and h.strip() and "/" not in h for h in hosts):
+            raise ValueError(f"{where}: hosts must list the host names it covers (e.g. [\"ssp.kaigiroku.net\"]), "
+                             "never everything")
+        out.append(Permission(str(entry["granted_by"]).strip(), date, str(entry["citation"]).strip(),
+                              tuple(h.strip().lower().rstrip(".") for h in hosts), str(entry.get("note", ""))))
+    return out
+
+
+def permission_for(council: Council, netloc: str) -> Permission | None:
+    """The council's permission covering this host, or None. Never another council's."""
+    return next((p for p in permissions(council) if p.covers(netloc)), None)
 
 
 def find_council(key: str, path: Path | None = None) -> Council:
