@@ -60,6 +60,10 @@ LOCAL_SERVERS = [h.strip() for h in os.environ.get("OSHIGIIN_LOCAL_SERVERS", "")
 TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
 
 ITEM_PIPELINES = {"oshigiin.crawler.pipelines.StagingWriter": 100}
+# Where a long crawl is: a line rewritten in place on a terminal, one summary line otherwise
+# (crawler/progress.py). OSHIGIIN_PROGRESS_INTERVAL: seconds between updates.
+EXTENSIONS = {"oshigiin.crawler.progress.CrawlProgress": 500}
+PROGRESS_INTERVAL = float(os.environ.get("OSHIGIIN_PROGRESS_INTERVAL", "5"))
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

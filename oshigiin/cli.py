@@ -177,7 +177,7 @@ def status(council, db):
         oshigiin status
         oshigiin status demo
     """
-    from oshigiin.pipeline.publishing.status import council_status, failing_pages, printable
+    from oshigiin.pipeline.publishing.status import council_status, failing_pages, printable, suspect_runs
     from oshigiin.registry import find_council
 
     table = council_status(db)
@@ -189,6 +189,10 @@ def status(council, db):
         click.echo(f"{r.council_id:<8}{r.name:<8} last success {ok:<17} meetings {r.meetings:>6} "
                    f"speeches {r.speeches:>8}  latest sitting {r.latest_sitting or '-'}  "
                    f"failing pages {r.failing_pages:>4}  last error: {err}")
+        for run in suspect_runs(r.council_id):  # the drop alarm (crawler/run.py)
+            click.echo(f"  SUSPECT: the latest {run['spider']} crawl ({run['run_id']}) has markedly less than the "
+                       f"previous successful one: {'; '.join(run['suspect'])}. The sittings held before are "
+                       f"kept, not deleted; check the site before trusting this crawl.")
     if council:
         for f in failing_pages(find_council(council).code, db).itertuples():
             body = f" [{printable(f.request_body)}]" if f.request_body else ""

@@ -38,6 +38,11 @@ def crawl(council: Council, *, base_url: str | None = None, cache: bool | None =
                f"{run['failures']} failures ({run['finish_reason']})")
     yield f"crawl: {time.monotonic() - started:.1f}s"
     check_runs(council, runs)
+    for run in runs:
+        if run.get("suspect"):
+            yield (f"SUSPECT: {council.name}'s {run['spider']} crawl {run['run_id']} has markedly less than its "
+                   f"previous successful run ({'; '.join(run['suspect'])}). The load keeps every sitting already "
+                   f"held; check the site before trusting this run (`oshigiin status {council.code}`)")
     if load:
         yield from load_and_publish([council.code], db)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from oshigiin.paths import db_path
+from oshigiin.paths import db_path, staging_dir
+from oshigiin.runs import run_seq
 
 # A page is failing when its most recent fetch failed: a later success clears it, so the
 # list shrinks as re-crawls pick the pages up again.
@@ -78,6 +80,22 @@ def council_status(db: Path | None = None) -> pd.DataFrame:
     for column in ("last_success", "last_error_at"):
         table[column] = table[column].astype(object).where(table[column].notna(), None)
     return table
+
+
+def suspect_runs(council_id: str, staging: Path | None = None) -> list[dict]:
+    """Each spider's latest staged run, when the crawl marked it suspect (crawler/run.py: it listed or
+    yielded under half of its previous successful run). A later run without the mark clears it."""
+    root = Path(staging or staging_dir()) / council_id
+    latest: dict[str, dict] = {}
+    if not root.is_dir():
+        return []
+    for d in sorted((d for d in root.iterdir() if (d / "run.json").is_file()), key=run_seq):
+        try:
+            run = json.loads((d / "run.json").read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        latest[run.get("spider", "?")] = run
+    return [run for run in latest.values() if run.get("suspect")]
 
 
 def failing_pages(council_id: str, db: Path | None = None) -> pd.DataFrame:
