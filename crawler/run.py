@@ -118,7 +118,10 @@ def mark_drop(run_dir: Path, run: dict) -> dict:
     before = previous_success(run_dir, run["spider"])
     reasons = drop_reasons(run, before) if before else []
     if reasons:
-        run = {**run, "suspect": reasons, "previous_run": before["run_id"]}
+        # Fewer speeches per re-fetched sitting would replace those sittings' speeches in the load:
+        # such a run is held back from the automatic load (oshigiin/jobs.py) until a person accepts it.
+        run = {**run, "suspect": reasons, "previous_run": before["run_id"],
+               "hold_back": any(r.startswith("speeches per fetched sitting") for r in reasons)}
         tmp = run_dir / "run.json.tmp"
         tmp.write_text(json.dumps(run, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, run_dir / "run.json")

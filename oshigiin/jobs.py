@@ -43,6 +43,13 @@ def crawl(council: Council, *, base_url: str | None = None, cache: bool | None =
             yield (f"SUSPECT: {council.name}'s {run['spider']} crawl {run['run_id']} has markedly less than its "
                    f"previous successful run ({'; '.join(run['suspect'])}). The load keeps every sitting already "
                    f"held; check the site before trusting this run (`oshigiin status {council.code}`)")
+    held_back = [run for run in runs if run.get("hold_back")]
+    if load and held_back:
+        # Its re-fetched sittings would replace their speeches with fewer: a person decides, not the job.
+        raise JobFailed(f"{council.name}: not loaded: the {held_back[0]['spider']} crawl {held_back[0]['run_id']} "
+                        f"brought back its sittings with under half their speeches, which would replace the "
+                        f"speeches held. Check the site (and the parser); `oshigiin load {council.code}` loads "
+                        f"it once you accept it.")
     if load:
         yield from load_and_publish([council.code], db)
 

@@ -17,6 +17,7 @@ import pytest
 from oshigiin.demo.generator import DemoCouncil
 from tests.faulty_server import Body, FaultyServer, Rule
 from tests.registry import write_registry
+from tests.robust_checks import read_only
 from tests.test_robust_fresh import INDEX, meetings_held, without
 
 
@@ -132,3 +133,44 @@ def test_a_later_healthy_crawl_clears_the_alarm(data_dir, registry):
     status = subprocess.run([sys.executable, "-m", "oshigiin", "status"], capture_output=True, text=True,
                             timeout=60, env=dict(os.environ))
     assert "SUSPECT" not in status.stdout, status.stdout
+
+
+MINUTE = "/dnp/search/minutes/get_minute"
+
+
+def first_entries(n: int):
+    """A minutes answer cut to its first n entries: a site (or a parser) that lost most speeches."""
+    def cut(body: bytes) -> bytes:
+        doc = json.loads(body)
+        doc["tenant_minutes"] = doc["tenant_minutes"][:n]
+        return json.dumps(doc, ensure_ascii=False).encode()
+
+    return cut
+
+
+def speeches_held(data_dir) -> int:
+    con = read_only(data_dir / "oshigiin.duckdb")
+    try:
+        return con.execute("SELECT count(*) FROM speeches").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_sittings_back_with_under_half_their_speeches_are_not_loaded(data_dir, registry):
+    council = DemoCouncil(60)
+    with FaultyServer(council, []) as server:
+        registry(server)
+        first, err = crawl_cli(server.url)
+        assert first.returncode == 0, err[-3000:]
+        speeches = speeches_held(data_dir)
+        assert speeches > 0
+        server.set_rules([Rule(MINUTE, Body(first_entries(3)))])
+        second, err = crawl_cli(server.url, "--full")  # every sitting fetched again, each cut short
+    assert second.returncode != 0
+    assert "speeches per fetched sitting" in second.stdout, second.stdout
+    assert "not loaded" in err and "oshigiin load fresh" in err, err[-2000:]
+    assert speeches_held(data_dir) == speeches  # nothing replaced
+    status = subprocess.run([sys.executable, "-m", "oshigiin", "status"], capture_output=True, text=True,
+                            timeout=60, env=dict(os.environ))
+    assert "SUSPECT" in status.stdout and "speeches per fetched sitting" in status.stdout
+    print(f"\nspeech drop: {speeches} speeches held before and after a crawl that brought back under half")
