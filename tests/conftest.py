@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def build_demo_db(work: Path, speeches: int = 1500) -> Path:
+    """A demo council crawled and loaded as `make run` does it (a child process: Scrapy's reactor
+    starts once per process), into work/oshigiin.duckdb with its data folder under work/data."""
+    db = work / "oshigiin.duckdb"
+    env = {**os.environ, "OSHIGIIN_DATA": str(work / "data")}
+    env.pop("OSHIGIIN_DB", None)
+    subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", str(speeches), "--db", str(db),
+                    "--port", "0"], check=True, capture_output=True, cwd=REPO, env=env)
+    return db

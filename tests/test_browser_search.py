@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -23,6 +20,7 @@ import duckdb
 import pytest
 
 from oshigiin.dashboard.data import SEARCH_BUDGET_S
+from tests.conftest import build_demo_db
 from tests.dashboard_server import WAIT_MS, chromium, page_errors, serve_dashboard
 
 pytestmark = pytest.mark.browser
@@ -38,13 +36,7 @@ TOTAL = re.compile(r"([\d,]+)件の発言が見つかりました")
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("browser-search")
-    db = work / "oshigiin.duckdb"
-    env = {**os.environ, "OSHIGIIN_DATA": str(work / "data")}
-    env.pop("OSHIGIIN_DB", None)
-    subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", "1500", "--db", str(db),
-                    "--port", "0"], check=True, capture_output=True, cwd=ROOT, env=env)
-    return db
+    return build_demo_db(tmp_path_factory.mktemp("browser-search"))
 
 
 @pytest.fixture(scope="module")

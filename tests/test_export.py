@@ -6,10 +6,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from oshigiin.cli import main
 from oshigiin.pipeline.search import engine as search
 from oshigiin.pipeline.sharing import datapackage as dp
 from oshigiin.pipeline.sharing.export import Filters, export, export_all, export_bytes, opened, select
+from tests.conftest import build_demo_db
 
 try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
     from tests.sample_db import HOSTILE, build_sample_db
@@ -34,13 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     """A demo council crawled and loaded as `make run` does it, with questions, topics and elections."""
-    work = tmp_path_factory.mktemp("export-demo")
-    db = work / "oshigiin.duckdb"
-    env = {**os.environ, "OSHIGIIN_DATA": str(work / "data")}
-    env.pop("OSHIGIIN_DB", None)
-    subprocess.run([sys.executable, "-m", "oshigiin", "demo", "build", "--speeches", "1500", "--db", str(db),
-                    "--port", "0"], check=True, capture_output=True, cwd=REPO, env=env)
-    return db
+    return build_demo_db(tmp_path_factory.mktemp("export-demo"))
 
 
 def sql(db: Path, query: str, params=None) -> list[tuple]:

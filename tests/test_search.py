@@ -26,6 +26,7 @@ from oshigiin.pipeline.search.engine import (
     snippet_segments,
 )
 from oshigiin.pipeline.search.index import VERSION
+from tests.conftest import build_demo_db
 
 try:  # tests/ is a plain folder: importable as a package only with the repo root on sys.path
     from tests.sample_db import EXPECTED, build_sample_db
@@ -56,17 +57,7 @@ def sample(sample_template, tmp_path):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from oshigiin.demo.build import build
-
-    data = tmp_path_factory.mktemp("demo")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("OSHIGIIN_DATA", str(data))
-    mp.setenv("OSHIGIIN_DB", str(data / "oshigiin.duckdb"))
-    try:
-        list(build(speeches=DEMO_SPEECHES, db=data / "oshigiin.duckdb", port=0))
-    finally:
-        mp.undo()
-    con = duckdb.connect(str(data / "oshigiin.duckdb"))
+    con = duckdb.connect(str(build_demo_db(tmp_path_factory.mktemp("demo"), DEMO_SPEECHES)))
     index_speeches(con)
     yield con
     con.close()

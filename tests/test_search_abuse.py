@@ -24,24 +24,17 @@ from oshigiin.pipeline.search.query import (
     term_docs,
     verified,
 )
+from tests.conftest import build_demo_db
 
 DEMO_SPEECHES = 1500
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from oshigiin.demo.build import build
     from oshigiin.pipeline.search.engine import index_speeches, is_indexed
 
-    data = tmp_path_factory.mktemp("abuse")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("OSHIGIIN_DATA", str(data))
-    mp.setenv("OSHIGIIN_DB", str(data / "oshigiin.duckdb"))
-    try:
-        list(build(speeches=DEMO_SPEECHES, db=data / "oshigiin.duckdb", port=0))
-    finally:
-        mp.undo()
-    con = duckdb.connect(str(data / "oshigiin.duckdb"), config={"threads": 1})
+    db = build_demo_db(tmp_path_factory.mktemp("abuse"), DEMO_SPEECHES)
+    con = duckdb.connect(str(db), config={"threads": 1})
     if not is_indexed(con):
         index_speeches(con)
     yield con
