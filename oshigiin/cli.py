@@ -240,6 +240,19 @@ def import_cmd(platform, files, council_key, source_url, replace, load, db):
         raise Failure("\n".join(run["refusals"]))
 
 
+def _publish_imports(db: Path | None, work, reports: list, refused: type[Exception]) -> None:
+    """Run an importer's work in one atomic publish; a refused file is the command's error."""
+    from oshigiin.pipeline.publishing.load import publish
+
+    try:
+        published = publish(db, work)
+    except refused as exc:
+        raise Failure(str(exc)) from exc
+    for r in reports:
+        click.echo(r.summary())
+    click.echo(f"published: {db or db_path()}" if published else "no changes: nothing published")
+
+
 @main.command("import-elections")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--council", "council_key", help="The council (code or name) a single-area file is about.")
@@ -262,7 +275,6 @@ def import_elections(files, council_key, election_type, election_date, source, s
         oshigiin import-elections kekka.csv --council 世田谷区 --type 区議会議員選挙 --date 2023-04-23
     """
     from oshigiin.pipeline import elections
-    from oshigiin.pipeline.publishing.load import publish
     from oshigiin.registry import UnknownCouncil, find_council
 
     try:
@@ -278,13 +290,7 @@ def import_elections(files, council_key, election_type, election_date, source, s
                 source_url=source_url, status=status, transaction=False))
         return any(c.get("insert") or c.get("update") for r in reports for c in r.counts.values())
 
-    try:
-        published = publish(db, work)
-    except elections.ElectionImportError as exc:
-        raise Failure(str(exc)) from exc
-    for r in reports:
-        click.echo(r.summary())
-    click.echo(f"published: {db or db_path()}" if published else "no changes: nothing published")
+    _publish_imports(db, work, reports, elections.ElectionImportError)
 
 
 @main.command("import-stances")
@@ -307,7 +313,6 @@ def import_stances(files, council_key, source_url, fmt, db):
         oshigiin import-stances taido.csv --council 大田区 --source-url https://…/taido.pdf
         oshigiin import-stances 06.html --council 東京都 --source-url https://www.gikai.metro.tokyo.lg.jp/…
     """
-    from oshigiin.pipeline.publishing.load import publish
     from oshigiin.pipeline.votes import stances
     from oshigiin.registry import UnknownCouncil, find_council
 
@@ -322,13 +327,7 @@ def import_stances(files, council_key, source_url, fmt, db):
             reports.append(stances.import_file(con, path, council, source_url, fmt))
         return any(r.counts["insert"] or r.counts["update"] or r.counts["delete"] for r in reports)
 
-    try:
-        published = publish(db, work)
-    except stances.StanceImportError as exc:
-        raise Failure(str(exc)) from exc
-    for r in reports:
-        click.echo(r.summary())
-    click.echo(f"published: {db or db_path()}" if published else "no changes: nothing published")
+    _publish_imports(db, work, reports, stances.StanceImportError)
 
 
 @main.command()
